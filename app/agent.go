@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/netraw"
+	"github.com/labelbridge/labelbridge/printing/store"
+	"github.com/labelbridge/labelbridge/printing/virtual"
+	"github.com/labelbridge/labelbridge/sites"
+	"github.com/labelbridge/labelbridge/wsserver"
+)
+
+// agent is the running core: store, spooler, transports and the server.
+type agent struct {
+	cfg     *config.Loaded
+	log     *slog.Logger
+	store   *store.Store
+	spooler *printing.Spooler
+	sites   *sites.Registry
+	server  *wsserver.Server
+	writer  *config.Writer
+	virtual *virtual.Printer
+	port    int // the port actually bound
+	token   string
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// agentOptions adjust an agent for special runs.
+type agentOptions struct {
+	// AnyPort binds an ephemeral port (a temporary agent for one CLI call,
+	// benchmarks) instead of the configured one.
+	AnyPort bool
+	// NoSync skips fsync in the store (the bench's floor comparison only).
+	NoSync bool
+}
+
+// startAgent binds the port first (so a second copy fails fast with a
+// clear message), then opens the store and starts everything.
+func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent, error) {
+	port := cfg.Port
+	if opt.AnyPort {
+		port = 0
+	}
+	listeners, err := listen(port)
+	if err != nil {
+		return nil, err
+	}
+	closeListeners := func() {
+		for _, l := range listeners {
+			_ = l.Close()
+		}
+	}
+	a := &agent{cfg: cfg, log: log, port: listeners[0].Addr().(*net.TCPAddr).Port, writer: config.NewWriter(cfg.Paths.ConfigFile)}
+	if err := a.build(opt); err != nil {
+		closeListeners()
+		a.closeStore()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.server.Serve(listeners)
+	a.attachPrinters(ctx)
+	a.wg.Add(1)
+	go a.pruneLoop(ctx)
+	log.Info("Labelbridge agent started", "version", version, "url", fmt.Sprintf("ws://127.0.0.1:%d/ws", a.port),
+		"data", cfg.Paths.DataDir, "config", cfg.Paths.ConfigFile, "default_printer", a.spooler.DefaultPrinter())
+	return a, nil
+}
+
+func (a *agent) build(opt agentOptions) error {
+	cfg := a.cfg
+	tok, err := config.EnsureToken(cfg.Paths.TokenFile)
+	if err != nil {
+		return err
+	}
+	a.token = tok
+	a.store, err = store.Open(filepath.Join(cfg.Paths.DataDir, "jobs.db"), store.Options{NoSync: opt.NoSync})
+	if err != nil {
+		return err
+	}
+	compiler := newLabelCompiler(cfg.Fonts)
+	a.spooler = printing.New(a.store, compiler, printing.Options{
+		QueueDepth:    cfg.Limits.QueueDepth,
+		MaxJobBytes:   cfg.Limits.MaxJobBytes,
+		SendTimeout:   cfg.Limits.SendTimeout.Duration,
+		HoldTimeout:   cfg.Limits.HoldTimeout.Duration,
+		Logger:        a.log,
+		ConfigDefault: cfg.DefaultPrinter,
+		SaveDefault: func(id string) error {
+			return a.writer.Update(func(c *config.Config) error { c.DefaultPrinter = id; return nil })
+		},
+	})
+	if err := a.spooler.Start(); err != nil {
+		return err
+	}
+	a.sites, err = sites.New(sites.Options{
+		Policy: cfg.PolicyOrigins, User: userOrigins(cfg), Denied: cfg.DeniedOrigins,
+		Defaults: config.DefaultAllowedOrigins, Locked: cfg.LockAllowedOrigins,
+		Persist: func(allowed, denied []string) error {
+			return a.writer.Update(func(c *config.Config) error {
+				c.AllowedOrigins, c.DeniedOrigins = allowed, denied
+				return nil
+			})
+		},
+	})
+	if err != nil {
+		return err
+	}
+	a.virtual, err = virtual.New(filepath.Join(cfg.Paths.DataDir, "virtual"), cfg.Virtual.Keep, compiler.previewJob(a.store))
+	if err != nil {
+		return err
+	}
+	a.server = wsserver.New(a.spooler, a.sites, wsserver.Options{
+		Port: a.port, Version: version, MaxMessageBytes: int64(cfg.Limits.MaxMessageBytes),
+		Token: a.token, Logger: a.log, Previewer: compiler,
+	})
+	return nil
+}
+
+// userOrigins are the allowed origins that are the user's own (the config
+// file and the environment), not the admin policy's.
+func userOrigins(cfg *config.Loaded) []string {
+	if cfg.LockAllowedOrigins {
+		return nil
+	}
+	out := []string{}
+	policy := map[string]bool{}
+	for _, p := range cfg.PolicyOrigins {
+		policy[p] = true
+	}
+	for _, o := range cfg.AllowedOrigins {
+		if !policy[o] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// attachPrinters adds the virtual printer, the configured network printers
+// and starts discovery.
+func (a *agent) attachPrinters(ctx context.Context) {
+	a.spooler.Attach(virtual.Info(a.cfg.Virtual.Language, a.cfg.Virtual.DPI, a.virtual.Dir()), a.virtual)
+	for _, np := range a.cfg.NetworkPrinters {
+		a.spooler.Attach(networkPrinterInfo(np), netraw.New(np.Address))
+	}
+	a.startDiscovery(ctx)
+}
+
+func networkPrinterInfo(np config.NetworkPrinter) printing.Printer {
+	name := np.Name
+	if name == "" {
+		name = "Network printer " + np.Address
+	}
+	dpi := np.DPI
+	if dpi == 0 {
+		dpi = 203
+	}
+	return printing.Printer{
+		ID: np.PrinterID(), Name: name, Connection: printing.ConnNetwork, Language: np.Language,
+		DPI: dpi, Address: np.Address, Configured: true,
+		Status: printing.Status{State: printing.PrinterReady, Reasons: []string{}},
+	}
+}
+
+// pruneLoop applies history retention now and every ten minutes.
+func (a *agent) pruneLoop(ctx context.Context) {
+	defer a.wg.Done()
+	r := store.Retention{MaxAge: time.Duration(a.cfg.Limits.HistoryDays) * 24 * time.Hour, MaxJobs: a.cfg.Limits.HistoryJobs}
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := a.store.Prune(ctx, r, time.Now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("pruning job history failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("pruned job history", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// stop shuts down: no new connections, workers finish the send under way
+// (within the deadline), everything stored stays for the next start.
+func (a *agent) stop(ctx context.Context) error {
+	err := a.server.Shutdown(ctx)
+	a.cancel()
+	a.wg.Wait()
+	if e := a.spooler.Stop(ctx); err == nil {
+		err = e
+	}
+	a.closeStore()
+	a.log.Info("Labelbridge agent stopped")
+	return err
+}
+
+func (a *agent) closeStore() {
+	if a.store != nil {
+		_ = a.store.Close()
+	}
+}
+
+// listen binds the loopback listeners, explaining a port that is taken.
+func listen(port int) ([]net.Listener, error) {
+	ls, err := wsserver.Listen(port)
+	if err == nil {
+		return ls, nil
+	}
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", port, err)
+	}
+	if v := probeAgent(port); v != "" {
+		return nil, &exitError{code: 3, err: fmt.Errorf("Labelbridge %s is already running on port %d: use it (e.g. 'labelbridge printers'), or stop it first", v, port)}
+	}
+	who := portOwner(port)
+	if who == "" {
+		who = "another program"
+	}
+	return nil, &exitError{code: 3, err: fmt.Errorf("port %d is already in use by %s: stop it, or choose another port with \"port\" in the config file or LABELBRIDGE_PORT", port, who)}
+}

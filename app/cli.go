@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+		"net/http"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/printing"
+)
+
+// parseInterspersed parses flags that may come after positional arguments
+// ("preview LABEL.json -o OUT.png") and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// probeAgent asks /healthz on port whether Labelbridge runs there and
+// returns its version ("" when it is not Labelbridge or nothing answers).
+func probeAgent(port int) string {
+	c := http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var h struct{ Name, Version string }
+	if json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&h) != nil || h.Name != "labelbridge" {
+		return ""
+	}
+	return h.Version
+}
+
+// session is a CLI connection to an agent: the running one, or a temporary
+// in-process one when none runs.
+type session struct {
+	*client.Client
+	temp *agent
+}
+
+func (s *session) close() {
+	s.Client.Close()
+	if s.temp != nil {
+		_ = stopAgent(s.temp)
+	}
+}
+
+// connect dials the running agent with the local token, or starts a
+// temporary agent for this call when none is running.
+func connect(ctx context.Context, portFlag int) (*session, error) {
+	cfg, err := loadConfig(portFlag)
+	if err != nil {
+		return nil, err
+	}
+	tok, _ := config.ReadToken(cfg.Paths.TokenFile)
+	c, err := client.Dial(ctx, client.URL(cfg.Port), client.Options{Token: tok})
+	if err == nil {
+		return &session{Client: c}, nil
+	}
+	if !errors.Is(err, client.ErrNotRunning) {
+		var refused *client.RefusedError
+		if errors.As(err, &refused) && refused.Reason == "origin_missing" {
+			return nil, fmt.Errorf("the agent on port %d did not accept this user's token (%s): run the command as the user who runs the agent", cfg.Port, cfg.Paths.TokenFile)
+		}
+		return nil, err
+	}
+	log, _, err := newLogger("warn", "", os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	a, err := startAgent(cfg, log, agentOptions{AnyPort: true})
+	if err != nil {
+		return nil, fmt.Errorf("no agent is running on port %d and a temporary one could not start: %w", cfg.Port, err)
+	}
+	fmt.Fprintf(os.Stderr, "labelbridge: no agent running on port %d; using a temporary one for this command\n", cfg.Port)
+	c, err = client.Dial(ctx, client.URL(a.port), client.Options{Token: a.token})
+	if err != nil {
+		_ = stopAgent(a)
+		return nil, err
+	}
+	return &session{Client: c, temp: a}, nil
+}
+
+func runPrinters(args []string) error {
+	fs := flag.NewFlagSet("printers", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON ({\"printers\": [...]})")
+	port := fs.Int("port", 0, "agent port")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := connect(ctx, *port)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	list, err := s.Printers(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"printers": list})
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEFAULT\tID\tNAME\tCONNECTION\tLANGUAGE\tDPI\tSTATUS\tQUEUED")
+	for _, p := range list {
+		def := ""
+		if p.IsDefault {
+			def = "*"
+		}
+		status := p.Status.State
+		if len(p.Status.Reasons) > 0 {
+			status += " (" + strings.Join(p.Status.Reasons, ", ") + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", def, p.ID, p.Name, p.Connection, p.Language, p.DPI, status, p.Queued)
+	}
+	return tw.Flush()
+}
+
+func runPrint(args []string) error {
+	fs := flag.NewFlagSet("print", flag.ContinueOnError)
+	printer := fs.String("printer", "", "printer id (default: the default printer)")
+	rawFile := fs.String("raw", "", "file of raw printer commands (- for stdin)")
+	language := fs.String("language", "", "language of --raw: zpl, tspl, epl or escpos")
+	labelFile := fs.String("label", "", "label file (JSON label model; - for stdin)")
+	copies := fs.Int("copies", 0, "copies (default 1, or the label's)")
+	wait := fs.Bool("wait", false, "wait until the job is done (exit 1 if it fails)")
+	title := fs.String("title", "", "job title shown in the queue")
+	key := fs.String("idempotency-key", "", "the same key never prints twice")
+	port := fs.Int("port", 0, "agent port")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long --wait waits")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("print: unexpected argument %q (use --raw FILE or --label FILE)", pos[0])
+	}
+	if (*rawFile == "") == (*labelFile == "") {
+		return fmt.Errorf("print: give exactly one of --raw FILE or --label FILE")
+	}
+	if *language != "" && !isLanguage(*language) {
+		return fmt.Errorf("print: --language must be one of %s", strings.Join(config.Languages, ", "))
+	}
+	params := client.PrintParams{Printer: *printer, Copies: *copies, Title: *title, IdempotencyKey: *key}
+	if *rawFile != "" {
+		data, err := readInput(*rawFile)
+		if err != nil {
+			return err
+		}
+		enc := b64(data)
+		params.Raw = &client.Raw{Language: *language, Base64: &enc}
+		if params.Title == "" {
+			params.Title = *rawFile
+		}
+	} else {
+		data, err := readInput(*labelFile)
+		if err != nil {
+			return err
+		}
+		if !json.Valid(data) {
+			return fmt.Errorf("print: %s is not valid JSON", *labelFile)
+		}
+		params.Label = data
+		if params.Title == "" {
+			params.Title = *labelFile
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	s, err := connect(ctx, *port)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if *wait || s.temp != nil {
+		if err := s.Subscribe(ctx, "jobs"); err != nil {
+			return err
+		}
+	}
+	job, err := s.Print(ctx, params)
+	if err != nil {
+		return err
+	}
+	if !*wait && s.temp == nil {
+		fmt.Printf("%s %s printer=%s\n", job.ID, job.State, job.Printer)
+		return nil
+	}
+	job, err = s.WaitJob(ctx, job.ID)
+	if err != nil {
+		return fmt.Errorf("waiting for job %s: %w", job.ID, err)
+	}
+	fmt.Printf("%s %s printer=%s\n", job.ID, job.State, job.Printer)
+	if job.State != printing.JobDone {
+		msg := job.Reason
+		if job.Detail != "" {
+			msg += ": " + job.Detail
+		}
+		return fmt.Errorf("job %s %s (%s)", job.ID, job.State, msg)
+	}
+	return nil
+}
+
+func isLanguage(s string) bool {
+	for _, l := range config.Languages {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func readInput(name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return data, nil
+}
+
+func b64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/encode"
+	"github.com/labelbridge/labelbridge/printing/label"
+	"github.com/labelbridge/labelbridge/printing/virtual"
+)
+
+// labelCompiler adapts the label engine to the spooler and the server.
+type labelCompiler struct {
+	fonts []string // font files from config, tried before the OS fonts
+}
+
+func newLabelCompiler(fonts []string) *labelCompiler { return &labelCompiler{fonts: fonts} }
+
+// Compile turns a label into the printer's language at the printer's dpi.
+func (c *labelCompiler) Compile(raw json.RawMessage, p printing.Printer, copies int) (printing.Compiled, error) {
+	l, err := label.Parse(raw)
+	if err != nil {
+		return printing.Compiled{}, err
+	}
+	if copies > 0 {
+		l.Copies = copies
+	}
+	data, err := encode.Label(l, p.Language, encode.Options{DPI: p.DPI, FontPaths: c.fonts})
+	if err != nil {
+		return printing.Compiled{}, fmt.Errorf("label for printer %s (%s): %w", p.ID, p.Language, err)
+	}
+	return printing.Compiled{Data: data, Language: p.Language, Copies: max(l.Copies, 1)}, nil
+}
+
+// PreviewLabel draws a label as a PNG (dpi 0: the label's own).
+func (c *labelCompiler) PreviewLabel(raw json.RawMessage, dpi int) ([]byte, error) {
+	l, err := label.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return encode.Preview(l, encode.Options{DPI: dpi, FontPaths: c.fonts})
+}
+
+// sourceStore gives the label a job was made from.
+type sourceStore interface {
+	Source(id string) ([]byte, error)
+}
+
+// previewJob makes the virtual printer's preview of a job from its label
+// (raw jobs have none).
+func (c *labelCompiler) previewJob(st sourceStore) virtual.Previewer {
+	return func(job printing.Job) ([]byte, error) {
+		src, err := st.Source(job.ID)
+		if err != nil || src == nil {
+			return nil, err
+		}
+		return c.PreviewLabel(src, 0)
+	}
+}

@@ -1,0 +1,100 @@
+// Command labelbridge is the Labelbridge agent: it lets web pages print
+// labels on this PC's label printers. Run with no arguments it starts the
+// agent with its tray icon; `labelbridge serve` runs it headless; the other
+// verbs (printers, print, render, preview, version, bench) are tools that
+// talk to a running agent.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "labelbridge:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitError carries a specific exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `Labelbridge lets web pages print labels on this PC's label printers.
+
+Usage:
+  labelbridge                 run the agent with its tray icon (headless where there is no tray)
+  labelbridge serve [--port N]
+                              run the agent headless (for service managers)
+  labelbridge printers [--json]
+                              list printers
+  labelbridge print [--printer ID] (--raw FILE [--language zpl|tspl|epl|escpos] | --label FILE)
+                    [--copies N] [--wait]
+                              print a file
+  labelbridge render --lang zpl|tspl|epl|escpos [--dpi N] [-o FILE] LABEL.json
+                              turn a label into printer commands
+  labelbridge preview LABEL.json -o OUT.png
+                              draw a label as a PNG
+  labelbridge bench [flags]   measure throughput and latency on loopback
+  labelbridge version         print the version
+
+Files: config, data and logs live in the per-user folders shown by 'labelbridge paths'.
+`
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return runTray(nil)
+	}
+	verb, rest := args[0], args[1:]
+	switch verb {
+	case "serve":
+		return runServe(rest)
+	case "tray":
+		return runTray(rest)
+	case "printers":
+		return runPrinters(rest)
+	case "print":
+		return runPrint(rest)
+	case "render":
+		return runRender(rest)
+	case "preview":
+		return runPreview(rest)
+	case "bench":
+		return runBench(rest)
+	case "paths":
+		return runPaths(rest)
+	case "version", "--version", "-v":
+		fmt.Println("labelbridge", version)
+		return nil
+	case "help", "--help", "-h":
+		fmt.Print(usage)
+		return nil
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		return &exitError{code: 2, err: fmt.Errorf("unknown command %q", verb)}
+	}
+}

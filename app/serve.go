@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/labelbridge/labelbridge/config"
+)
+
+// loadConfig resolves the paths and loads the config; portFlag (when > 0)
+// wins over everything.
+func loadConfig(portFlag int) (*config.Loaded, error) {
+	paths, err := config.DefaultPaths()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(paths)
+	if err != nil {
+		return nil, err
+	}
+	if portFlag > 0 {
+		cfg.Port = portFlag
+	}
+	return cfg, nil
+}
+
+// agentLogger is the agent's logger: stderr and the log file.
+func agentLogger(cfg *config.Loaded) (*slog.Logger, io.Closer, error) {
+	return newLogger(cfg.LogLevel, cfg.Paths.LogDir, os.Stderr)
+}
+
+func runServe(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	port := fs.Int("port", 0, "port to listen on (default: config, LABELBRIDGE_PORT or 19810)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := loadConfig(*port)
+	if err != nil {
+		return err
+	}
+	log, closer, err := agentLogger(cfg)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	a, err := startAgent(cfg, log, agentOptions{})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	log.Info("stopping on signal")
+	return stopAgent(a)
+}
+
+// stopAgent stops an agent, giving a send under way 10 s to finish.
+func stopAgent(a *agent) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return a.stop(ctx)
+}
+
+func runPaths(args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("paths takes no arguments")
+	}
+	p, err := config.DefaultPaths()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("config file:  %s\nadmin policy: %s\ndata:         %s\nlogs:         %s\n", p.ConfigFile, p.PolicyFile, p.DataDir, p.LogDir)
+	return nil
+}

@@ -1,0 +1,393 @@
+// Package config loads Labelbridge's settings: the user's JSON config file,
+// the machine-wide admin policy that wins over it, and environment
+// overrides; it validates every key and writes back the few settings the
+// user changes from the tray or panel (default printer, approved sites).
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labelbridge/labelbridge/origins"
+)
+
+// DefaultPort is the agent's WebSocket port.
+const DefaultPort = 19810
+
+// Config is the effective configuration. JSON keys are the file's keys.
+type Config struct {
+	Port            int              `json:"port,omitempty"`
+	AllowedOrigins  []string         `json:"allowedOrigins,omitempty"`
+	DeniedOrigins   []string         `json:"deniedOrigins,omitempty"`
+	DefaultPrinter  string           `json:"defaultPrinter,omitempty"`
+	NetworkPrinters []NetworkPrinter `json:"networkPrinters,omitempty"`
+	Virtual         Virtual          `json:"virtual,omitzero"`
+	Limits          Limits           `json:"limits,omitzero"`
+	Fonts           []string         `json:"fonts,omitempty"`
+	LogLevel        string           `json:"logLevel,omitempty"`
+	USB             *bool            `json:"usb,omitempty"` // discover USB printers (default true)
+}
+
+// NetworkPrinter is a raw TCP (9100) printer the user added.
+type NetworkPrinter struct {
+	ID       string `json:"id,omitempty"` // default "net:HOST:PORT"
+	Name     string `json:"name,omitempty"`
+	Address  string `json:"address"` // host or host:port
+	Language string `json:"language"`
+	DPI      int    `json:"dpi,omitempty"`
+}
+
+// Virtual configures the built-in virtual printer.
+type Virtual struct {
+	Language string `json:"language,omitempty"` // what labels compile to (default zpl)
+	DPI      int    `json:"dpi,omitempty"`      // default 203
+	Keep     int    `json:"keep,omitempty"`     // jobs whose files are kept (default 10000)
+}
+
+// Limits bound resources.
+type Limits struct {
+	MaxMessageBytes int      `json:"maxMessageBytes,omitempty"` // WebSocket read limit (default 16 MiB)
+	MaxJobBytes     int      `json:"maxJobBytes,omitempty"`     // one job's bytes (default 8 MiB)
+	QueueDepth      int      `json:"queueDepth,omitempty"`      // unfinished jobs per printer (default 1000)
+	HistoryDays     int      `json:"historyDays,omitempty"`     // finished jobs kept (default 7)
+	HistoryJobs     int      `json:"historyJobs,omitempty"`     // and at most this many (default 10000)
+	HoldTimeout     Duration `json:"holdTimeout,omitzero"`     // a held job fails after this (default 15m)
+	SendTimeout     Duration `json:"sendTimeout,omitzero"`     // base time for one send (default 30s)
+}
+
+// Duration is a time.Duration written as "15m", "30s".
+type Duration struct{ time.Duration }
+
+// MarshalJSON writes the duration as text.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON reads "15m"-style text.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("want a duration like \"15m\"")
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("want a duration like \"15m\": %w", err)
+	}
+	d.Duration = v
+	return nil
+}
+
+// Languages the agent can send.
+var Languages = []string{"zpl", "tspl", "epl", "escpos"}
+
+// DefaultAllowedOrigins are allowed when nothing is configured: pages served
+// from this PC only.
+var DefaultAllowedOrigins = []string{"http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"}
+
+func (c *Config) applyDefaults() {
+	if c.Port == 0 {
+		c.Port = DefaultPort
+	}
+	if c.Virtual.Language == "" {
+		c.Virtual.Language = "zpl"
+	}
+	if c.Virtual.DPI == 0 {
+		c.Virtual.DPI = 203
+	}
+	if c.Virtual.Keep == 0 {
+		c.Virtual.Keep = 10000
+	}
+	l := &c.Limits
+	if l.MaxMessageBytes == 0 {
+		l.MaxMessageBytes = 16 << 20
+	}
+	if l.MaxJobBytes == 0 {
+		l.MaxJobBytes = 8 << 20
+	}
+	if l.QueueDepth == 0 {
+		l.QueueDepth = 1000
+	}
+	if l.HistoryDays == 0 {
+		l.HistoryDays = 7
+	}
+	if l.HistoryJobs == 0 {
+		l.HistoryJobs = 10000
+	}
+	if l.HoldTimeout.Duration == 0 {
+		l.HoldTimeout.Duration = 15 * time.Minute
+	}
+	if l.SendTimeout.Duration == 0 {
+		l.SendTimeout.Duration = 30 * time.Second
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+}
+
+// USBEnabled reports whether USB discovery is on.
+func (c *Config) USBEnabled() bool { return c.USB == nil || *c.USB }
+
+// Validate checks every value, naming the key of the first bad one.
+func (c *Config) Validate() error {
+	if c.Port < 1 || c.Port > 65535 {
+		return fmt.Errorf("port: must be 1 to 65535, got %d", c.Port)
+	}
+	for i, o := range c.AllowedOrigins {
+		if _, err := origins.Parse(o); err != nil {
+			return fmt.Errorf("allowedOrigins[%d]: %w", i, err)
+		}
+	}
+	for i, o := range c.DeniedOrigins {
+		if _, err := origins.ParseOrigin(o); err != nil {
+			return fmt.Errorf("deniedOrigins[%d]: %w", i, err)
+		}
+	}
+	ids := map[string]bool{}
+	for i, p := range c.NetworkPrinters {
+		key := fmt.Sprintf("networkPrinters[%d]", i)
+		if p.Address == "" {
+			return fmt.Errorf("%s.address: required (host or host:port)", key)
+		}
+		if host, port, err := net.SplitHostPort(p.Address); err == nil {
+			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || host == "" {
+				return fmt.Errorf("%s.address: %q is not host:port", key, p.Address)
+			}
+		}
+		if !slices.Contains(Languages, p.Language) {
+			return fmt.Errorf("%s.language: must be one of %s, got %q", key, strings.Join(Languages, ", "), p.Language)
+		}
+		if p.DPI != 0 && (p.DPI < 100 || p.DPI > 600) {
+			return fmt.Errorf("%s.dpi: must be 100 to 600, got %d", key, p.DPI)
+		}
+		id := p.PrinterID()
+		if ids[id] {
+			return fmt.Errorf("%s.id: %q is used twice", key, id)
+		}
+		ids[id] = true
+	}
+	if !slices.Contains(Languages, c.Virtual.Language) {
+		return fmt.Errorf("virtual.language: must be one of %s, got %q", strings.Join(Languages, ", "), c.Virtual.Language)
+	}
+	if c.Virtual.DPI < 100 || c.Virtual.DPI > 600 {
+		return fmt.Errorf("virtual.dpi: must be 100 to 600, got %d", c.Virtual.DPI)
+	}
+	if c.Virtual.Keep < 0 {
+		return fmt.Errorf("virtual.keep: must not be negative")
+	}
+	l := c.Limits
+	checks := []struct {
+		key      string
+		v, lo, h int
+	}{
+		{"limits.maxMessageBytes", l.MaxMessageBytes, 64 << 10, 1 << 30},
+		{"limits.maxJobBytes", l.MaxJobBytes, 1 << 10, 1 << 30},
+		{"limits.queueDepth", l.QueueDepth, 1, 1000000},
+		{"limits.historyDays", l.HistoryDays, 1, 3650},
+		{"limits.historyJobs", l.HistoryJobs, 10, 10000000},
+	}
+	for _, ch := range checks {
+		if ch.v < ch.lo || ch.v > ch.h {
+			return fmt.Errorf("%s: must be %d to %d, got %d", ch.key, ch.lo, ch.h, ch.v)
+		}
+	}
+	if l.HoldTimeout.Duration < time.Second {
+		return fmt.Errorf("limits.holdTimeout: must be at least 1s")
+	}
+	if l.SendTimeout.Duration < time.Second {
+		return fmt.Errorf("limits.sendTimeout: must be at least 1s")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("logLevel: must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	return nil
+}
+
+// PrinterID is the printer id of a configured network printer.
+func (p NetworkPrinter) PrinterID() string {
+	if p.ID != "" {
+		return p.ID
+	}
+	return "net:" + p.Address
+}
+
+// Policy is what the machine-wide admin policy file adds: any Config key
+// (which then wins over the user's), plus locks.
+type Policy struct {
+	Config
+	// LockAllowedOrigins makes the policy's allowedOrigins the whole
+	// allow-list: users cannot approve other sites.
+	LockAllowedOrigins bool `json:"lockAllowedOrigins,omitempty"`
+}
+
+// Loaded is the outcome of Load.
+type Loaded struct {
+	Config     // effective settings
+	Paths      Paths
+	PolicyKeys map[string]bool // top-level keys the admin policy set (locked for users)
+	// PolicyOrigins are the policy's allowed origins (shown as locked).
+	PolicyOrigins      []string
+	LockAllowedOrigins bool
+}
+
+// decodeStrict decodes JSON into v, failing on unknown keys with the key
+// named, and on trailing data.
+func decodeStrict(data []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", what, describeJSONError(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: unexpected data after the JSON object", what)
+	}
+	return nil
+}
+
+func describeJSONError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: want %s, got JSON %s", te.Field, te.Type, te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
+	}
+	if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Errorf("unknown key %s", msg)
+	}
+	if strings.HasPrefix(err.Error(), "json: cannot unmarshal") || strings.Contains(err.Error(), "want a duration") {
+		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return err
+}
+
+// Load reads the user config and the admin policy and applies the
+// environment (LABELBRIDGE_PORT, LABELBRIDGE_ALLOWED_ORIGINS).
+func Load(paths Paths) (*Loaded, error) {
+	var user Config
+	if data, err := os.ReadFile(paths.ConfigFile); err == nil {
+		if len(bytes.TrimSpace(data)) > 0 {
+			if err := decodeStrict(data, &user, paths.ConfigFile); err != nil {
+				return nil, err
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	eff := &Loaded{Config: user, Paths: paths, PolicyKeys: map[string]bool{}}
+	if paths.PolicyFile != "" {
+		data, err := os.ReadFile(paths.PolicyFile)
+		switch {
+		case err == nil:
+			var pol Policy
+			if err := decodeStrict(data, &pol, paths.PolicyFile); err != nil {
+				return nil, err
+			}
+			var keys map[string]json.RawMessage
+			_ = json.Unmarshal(data, &keys)
+			for k := range keys {
+				eff.PolicyKeys[k] = true
+			}
+			// The policy's keys replace the user's.
+			if err := json.Unmarshal(data, &eff.Config); err != nil {
+				return nil, fmt.Errorf("%s: %w", paths.PolicyFile, err)
+			}
+			eff.PolicyOrigins = pol.AllowedOrigins
+			eff.LockAllowedOrigins = pol.LockAllowedOrigins
+			if !pol.LockAllowedOrigins {
+				eff.AllowedOrigins = append(slices.Clone(pol.AllowedOrigins), user.AllowedOrigins...)
+			}
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			return nil, fmt.Errorf("read admin policy: %w", err)
+		}
+	}
+	if v := os.Getenv("LABELBRIDGE_PORT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("LABELBRIDGE_PORT: %q is not a number", v)
+		}
+		eff.Port = n
+	}
+	if v := os.Getenv("LABELBRIDGE_ALLOWED_ORIGINS"); v != "" && !eff.LockAllowedOrigins {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				eff.AllowedOrigins = append(eff.AllowedOrigins, o)
+			}
+		}
+	}
+	eff.applyDefaults()
+	if err := eff.Validate(); err != nil {
+		src := paths.ConfigFile
+		if len(eff.PolicyKeys) > 0 {
+			src += " (with admin policy " + paths.PolicyFile + ")"
+		}
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	return eff, nil
+}
+
+// AllowList is the effective origin allow-list: the defaults when nothing
+// is configured, else the configured and approved sites.
+func (l *Loaded) AllowList() []string {
+	if len(l.AllowedOrigins) == 0 && !l.LockAllowedOrigins {
+		return DefaultAllowedOrigins
+	}
+	return l.AllowedOrigins
+}
+
+// Writer changes the user's config file: read, change, write atomically.
+// The admin policy is never written.
+type Writer struct {
+	mu   sync.Mutex
+	path string
+}
+
+// NewWriter returns a Writer for the user config file at path.
+func NewWriter(path string) *Writer { return &Writer{path: path} }
+
+// Update applies change to the user's config (not the effective one) and
+// saves it.
+func (w *Writer) Update(change func(c *Config) error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var c Config
+	data, err := os.ReadFile(w.path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read config: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := decodeStrict(data, &c, w.path); err != nil {
+			return err
+		}
+	}
+	if err := change(&c); err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode config: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(w.path), 0o700); err != nil {
+		return fmt.Errorf("create config dir: %w", err)
+	}
+	tmp := w.path + ".tmp"
+	if err := os.WriteFile(tmp, append(out, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := os.Rename(tmp, w.path); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package printing
+
+import "sync"
+
+// Event kinds.
+const (
+	EventJob      = "job"
+	EventPrinters = "printers"
+)
+
+// Event is a change the Spooler announces: a job changed state, or the
+// printer list (or a printer's status, or the default) changed.
+type Event struct {
+	Kind     string
+	Job      Job       // for EventJob
+	Printers []Printer // for EventPrinters
+}
+
+// Subscription receives events until it is closed. If its buffer fills
+// (a consumer that stopped reading), the hub drops it and closes C, so one
+// slow consumer never holds up printing or other consumers.
+type Subscription struct {
+	C       <-chan Event
+	c       chan Event
+	hub     *hub
+	dropped bool
+}
+
+// Close stops the subscription.
+func (s *Subscription) Close() { s.hub.remove(s) }
+
+// Dropped reports whether the hub dropped this subscription for falling behind.
+func (s *Subscription) Dropped() bool {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.dropped
+}
+
+type hub struct {
+	mu   sync.Mutex
+	subs map[*Subscription]struct{}
+}
+
+func newHub() *hub { return &hub{subs: map[*Subscription]struct{}{}} }
+
+func (h *hub) subscribe(buffer int) *Subscription {
+	c := make(chan Event, buffer)
+	s := &Subscription{C: c, c: c, hub: h}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+func (h *hub) remove(s *Subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok {
+		delete(h.subs, s)
+		close(s.c)
+	}
+}
+
+func (h *hub) publish(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		select {
+		case s.c <- e:
+		default:
+			s.dropped = true
+			delete(h.subs, s)
+			close(s.c)
+		}
+	}
+}

@@ -1,0 +1,313 @@
+// Package wsserver is the agent's HTTP face on loopback: the JSON-RPC 2.0
+// WebSocket API at /ws, /healthz, and the mount points for the panel and the
+// SDK. Every request passes the Host check (DNS-rebinding defence); /ws also
+// passes the Origin check (or the local CLI token) before the WebSocket
+// handshake is accepted.
+package wsserver
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/sites"
+)
+
+// Spooler is what the server needs from the printing core.
+type Spooler interface {
+	Printers() []printing.Printer
+	Printer(id string) (printing.Printer, error)
+	SetDefault(id string) (printing.Printer, error)
+	DefaultPrinter() string
+	Submit(req printing.Request) <-chan printing.SubmitResult
+	Job(id string) (printing.Job, error)
+	Jobs(f printing.JobFilter) ([]printing.Job, error)
+	Cancel(id string) (printing.Job, error)
+	Retry(ctx context.Context, id string) (printing.Job, error)
+	Subscribe(buffer int) *printing.Subscription
+}
+
+// Previewer renders a label (the JSON label model) to a PNG.
+type Previewer interface {
+	PreviewLabel(label json.RawMessage, dpi int) ([]byte, error)
+}
+
+// Gate decides on an Origin header (package sites is the real one).
+type Gate interface {
+	Check(origin string, now time.Time) (canonical string, d sites.Decision)
+}
+
+// Options configure a Server.
+type Options struct {
+	Port            int // the port clients must name in Host
+	Version         string
+	MaxMessageBytes int64
+	Token           string // the local CLI token (Authorization: Bearer …)
+	Logger          *slog.Logger
+	Previewer       Previewer     // optional: labels.preview
+	PingEvery       time.Duration // keep-alive pings (default 30 s)
+	WriteTimeout    time.Duration // one message write (default 10 s)
+	EventBuffer     int           // events a connection may fall behind by before it is closed (default 8192)
+}
+
+// Server serves the API. Create it with New.
+type Server struct {
+	sp    Spooler
+	gate  Gate
+	opt   Options
+	log   *slog.Logger
+	mux   *http.ServeMux
+	hosts map[string]bool
+
+	mu     sync.Mutex
+	conns  map[*conn]struct{}
+	admins []AdminMethod
+	extra  map[string]handler
+	srvs   []*http.Server
+	closed bool
+}
+
+// New builds a Server.
+func New(sp Spooler, gate Gate, opt Options) *Server {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.MaxMessageBytes == 0 {
+		opt.MaxMessageBytes = 16 << 20
+	}
+	if opt.PingEvery == 0 {
+		opt.PingEvery = 30 * time.Second
+	}
+	if opt.WriteTimeout == 0 {
+		opt.WriteTimeout = 10 * time.Second
+	}
+	if opt.EventBuffer == 0 {
+		opt.EventBuffer = 8192
+	}
+	port := strconv.Itoa(opt.Port)
+	s := &Server{
+		sp: sp, gate: gate, opt: opt, log: opt.Logger, mux: http.NewServeMux(),
+		hosts: map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true},
+		conns: map[*conn]struct{}{}, extra: map[string]handler{},
+	}
+	s.mux.HandleFunc("/ws", s.serveWS)
+	s.mux.HandleFunc("/healthz", s.serveHealth)
+	return s
+}
+
+// Handle mounts another handler (panel, SDK) behind the Host check.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// AdminMethod is an extra JSON-RPC method only admin connections (the CLI
+// token, the panel) may call: site approval, printer management.
+type AdminMethod struct {
+	Name string
+	Call func(ctx context.Context, params json.RawMessage) (any, error)
+}
+
+// AddAdminMethods registers extra admin-only methods.
+func (s *Server) AddAdminMethods(ms ...AdminMethod) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range ms {
+		call := m.Call
+		s.extra[m.Name] = handler{admin: true, fn: func(c *conn, req *request) (any, error) { return call(c.ctx, req.Params) }}
+	}
+}
+
+// ServeHTTP applies the Host check, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hosts[strings.ToLower(r.Host)] {
+		s.log.Warn("refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
+		writeRefusal(w, http.StatusForbidden, "host_not_allowed",
+			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, s.opt.Port, s.opt.Port, s.opt.Port))
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func writeRefusal(w http.ResponseWriter, status int, reason, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "reason": reason})
+}
+
+// Listen binds 127.0.0.1:port and, where the machine has IPv6, [::1]:port.
+func Listen(port int) ([]net.Listener, error) {
+	l4, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return nil, err
+	}
+	ls := []net.Listener{l4}
+	if l6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port))); err == nil {
+		ls = append(ls, l6)
+	}
+	return ls, nil
+}
+
+// Serve serves on the listeners until Shutdown. It returns at once.
+func (s *Server) Serve(ls []net.Listener) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range ls {
+		srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+		s.srvs = append(s.srvs, srv)
+		go func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("HTTP server stopped", "addr", l.Addr(), "err", err)
+			}
+		}()
+	}
+}
+
+// Shutdown stops accepting, closes every WebSocket (going away) and waits
+// for handlers until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	srvs := s.srvs
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.closeWith(websocket.StatusGoingAway, "agent is stopping")
+	}
+	var first error
+	for _, srv := range srvs {
+		if err := srv.Shutdown(ctx); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// peer is who is on the other end of a connection.
+type peer struct {
+	origin string // canonical Origin, or "cli" for token holders
+	admin  bool   // may see and manage every site's jobs and the settings
+}
+
+// authorize checks the Origin (browsers) or the CLI token (other programs).
+func (s *Server) authorize(r *http.Request) (peer, int, string, string) {
+	header, hasOrigin := r.Header["Origin"]
+	if !hasOrigin {
+		if s.opt.Token != "" && s.tokenOK(r) {
+			return peer{origin: "cli", admin: true}, 0, "", ""
+		}
+		return peer{}, http.StatusForbidden, "origin_missing",
+			"no Origin header: browsers always send one; other programs must present the local token (Authorization: Bearer …)"
+	}
+	origin := ""
+	if len(header) > 0 {
+		origin = header[0]
+	}
+	canon, d := s.gate.Check(origin, time.Now())
+	switch d {
+	case sites.Allowed:
+		return peer{origin: canon}, 0, "", ""
+	case sites.Denied:
+		return peer{}, http.StatusForbidden, "origin_denied", fmt.Sprintf("origin %s was denied on this PC (open the Labelbridge panel to allow it)", canon)
+	case sites.Pending:
+		return peer{}, http.StatusForbidden, "origin_not_allowed", fmt.Sprintf("origin %s is not allowed yet: it is waiting for approval in the Labelbridge tray or panel", canon)
+	default:
+		return peer{}, http.StatusForbidden, "origin_invalid", fmt.Sprintf("origin %q cannot be allowed (opaque or malformed)", origin)
+	}
+}
+
+func (s *Server) tokenOK(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(s.opt.Token)) == 1
+}
+
+// serveHealth answers any origin, with CORS, so a page can tell "agent not
+// running" from "this site is not approved" (browsers hide why a WebSocket
+// handshake was refused).
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if origin != "" {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Set("Vary", "Origin")
+		w.Header().Set("Access-Control-Allow-Private-Network", "true")
+		w.Header().Set("Access-Control-Allow-Methods", "GET, OPTIONS")
+		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+		w.Header().Set("Access-Control-Max-Age", "600")
+	}
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeRefusal(w, http.StatusMethodNotAllowed, "method_not_allowed", "use GET")
+		return
+	}
+	body := map[string]any{"name": "labelbridge", "version": s.opt.Version, "protocol": ProtocolVersion}
+	if origin != "" {
+		canon, d := s.originStatus(origin)
+		body["origin"] = canon
+		body["originAllowed"] = d == sites.Allowed
+		body["originStatus"] = map[sites.Decision]string{sites.Allowed: "allowed", sites.Pending: "pending", sites.Denied: "denied", sites.Invalid: "invalid"}[d]
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// originStatus reports the decision for origin without recording a new
+// pending site (only a refused WebSocket does that).
+func (s *Server) originStatus(origin string) (string, sites.Decision) {
+	if q, ok := s.gate.(interface {
+		Peek(origin string) (string, sites.Decision)
+	}); ok {
+		return q.Peek(origin)
+	}
+	return s.gate.Check(origin, time.Now())
+}
+
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	p, status, reason, msg := s.authorize(r)
+	if status != 0 {
+		s.log.Warn("refused WebSocket", "origin", r.Header.Get("Origin"), "reason", reason, "remote", r.RemoteAddr)
+		writeRefusal(w, status, reason, msg)
+		return
+	}
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		writeRefusal(w, http.StatusServiceUnavailable, printing.ErrReasonUnavailable, "agent is stopping")
+		return
+	}
+	// Host and Origin were checked above; coder/websocket's own check would
+	// refuse the allowed cross-origin pages.
+	wc, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		s.log.Debug("WebSocket handshake failed", "err", err)
+		return
+	}
+	defer wc.CloseNow()
+	wc.SetReadLimit(s.opt.MaxMessageBytes)
+	c := newConn(s, wc, p)
+	s.mu.Lock()
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	c.run(r.Context())
+}
