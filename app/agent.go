@@ -70,8 +70,11 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	a.mountPanel()
+	a.mountSDK()
 	a.server.Serve(listeners)
 	a.attachPrinters(ctx)
+	a.startCompat(ctx)
 	a.wg.Add(1)
 	go a.pruneLoop(ctx)
 	log.Info("Labelbridge agent started", "version", version, "url", fmt.Sprintf("ws://127.0.0.1:%d/ws", a.port),
@@ -118,13 +121,18 @@ func (a *agent) build(opt agentOptions) error {
 	if err != nil {
 		return err
 	}
-	a.virtual, err = virtual.New(filepath.Join(cfg.Paths.DataDir, "virtual"), cfg.Virtual.Keep, compiler.previewJob(a.store))
+	vdir := cfg.Virtual.Dir
+	if vdir == "" {
+		vdir = filepath.Join(cfg.Paths.DataDir, "virtual")
+	}
+	a.virtual, err = virtual.New(vdir, cfg.Virtual.Keep, compiler.previewJob(a.store))
 	if err != nil {
 		return err
 	}
 	a.server = wsserver.New(a.spooler, a.sites, wsserver.Options{
 		Port: a.port, Version: version, MaxMessageBytes: int64(cfg.Limits.MaxMessageBytes),
 		Token: a.token, Logger: a.log, Previewer: compiler,
+		PanelToken: panelToken(), // the panel's per-run admin secret (app/panel.go)
 	})
 	return nil
 }

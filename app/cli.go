@@ -8,7 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-		"net/http"
+	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -42,7 +42,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // probeAgent asks /healthz on port whether Labelbridge runs there and
 // returns its version ("" when it is not Labelbridge or nothing answers).
 func probeAgent(port int) string {
-	c := http.Client{Timeout: 2 * time.Second}
+	c := http.Client{Timeout: time.Second}
 	resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
 	if err != nil {
 		return ""

@@ -2,33 +2,20 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/signal"
-	"syscall"
+	"log/slog"
+	"strconv"
 )
 
-// runTray runs the agent with its tray icon. Until the tray lands this runs
-// headless, like serve, and says so.
-func runTray(args []string) error {
-	if len(args) > 0 {
-		return runServe(args)
-	}
-	cfg, err := loadConfig(0)
-	if err != nil {
-		return err
-	}
-	log, closer, err := agentLogger(cfg)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	a, err := startAgent(cfg, log, agentOptions{})
-	if err != nil {
-		return err
-	}
-	log.Info("running headless: no tray in this build")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+// runHeadless keeps the agent running without a tray (no tray host, or a
+// build without one) until ctx ends (SIGINT, SIGTERM), then stops it.
+func runHeadless(ctx context.Context, a *agent, log *slog.Logger, why string) error {
+	log.Info("running headless: no tray icon", "reason", why, "panel", a.panelURL())
 	<-ctx.Done()
+	log.Info("stopping on signal")
 	return stopAgent(a)
+}
+
+// panelURL is the local web panel's address.
+func (a *agent) panelURL() string {
+	return "http://127.0.0.1:" + strconv.Itoa(a.port) + "/"
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -44,8 +45,9 @@ var ErrNotRunning = errors.New("no Labelbridge agent is running")
 
 // Notification is an event from the agent.
 type Notification struct {
-	Method string
-	Params json.RawMessage
+	Method   string
+	Params   json.RawMessage
+	Received time.Time // when it arrived (for latency measurements)
 }
 
 // Options for Dial.
@@ -182,7 +184,7 @@ func (c *Client) handle(data []byte) {
 	}
 	if msg.Method != "" && msg.ID == nil {
 		select {
-		case c.events <- Notification{Method: msg.Method, Params: msg.Params}:
+		case c.events <- Notification{Method: msg.Method, Params: msg.Params, Received: time.Now()}:
 		default:
 		}
 		return

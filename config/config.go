@@ -37,6 +37,17 @@ type Config struct {
 	Fonts           []string         `json:"fonts,omitempty"`
 	LogLevel        string           `json:"logLevel,omitempty"`
 	USB             *bool            `json:"usb,omitempty"` // discover USB printers (default true)
+	BrowserPrint    BrowserPrint     `json:"browserPrint,omitzero"`
+}
+
+// DefaultBrowserPrintPort is the port Zebra Browser Print listens on.
+const DefaultBrowserPrintPort = 9100
+
+// BrowserPrint configures the opt-in Zebra Browser Print compatible HTTP
+// endpoint (off by default, so it never fights Zebra's own app for its port).
+type BrowserPrint struct {
+	Enabled bool `json:"enabled,omitempty"`
+	Port    int  `json:"port,omitempty"` // default 9100
 }
 
 // NetworkPrinter is a raw TCP (9100) printer the user added.
@@ -53,6 +64,7 @@ type Virtual struct {
 	Language string `json:"language,omitempty"` // what labels compile to (default zpl)
 	DPI      int    `json:"dpi,omitempty"`      // default 203
 	Keep     int    `json:"keep,omitempty"`     // jobs whose files are kept (default 10000)
+	Dir      string `json:"dir,omitempty"`      // where job files go (default <data>/virtual)
 }
 
 // Limits bound resources.
@@ -62,8 +74,8 @@ type Limits struct {
 	QueueDepth      int      `json:"queueDepth,omitempty"`      // unfinished jobs per printer (default 1000)
 	HistoryDays     int      `json:"historyDays,omitempty"`     // finished jobs kept (default 7)
 	HistoryJobs     int      `json:"historyJobs,omitempty"`     // and at most this many (default 10000)
-	HoldTimeout     Duration `json:"holdTimeout,omitzero"`     // a held job fails after this (default 15m)
-	SendTimeout     Duration `json:"sendTimeout,omitzero"`     // base time for one send (default 30s)
+	HoldTimeout     Duration `json:"holdTimeout,omitzero"`      // a held job fails after this (default 15m)
+	SendTimeout     Duration `json:"sendTimeout,omitzero"`      // base time for one send (default 30s)
 }
 
 // Duration is a time.Duration written as "15m", "30s".
@@ -131,6 +143,9 @@ func (c *Config) applyDefaults() {
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
 	}
+	if c.BrowserPrint.Port == 0 {
+		c.BrowserPrint.Port = DefaultBrowserPrintPort
+	}
 }
 
 // USBEnabled reports whether USB discovery is on.
@@ -180,6 +195,9 @@ func (c *Config) Validate() error {
 	if c.Virtual.DPI < 100 || c.Virtual.DPI > 600 {
 		return fmt.Errorf("virtual.dpi: must be 100 to 600, got %d", c.Virtual.DPI)
 	}
+	if c.Virtual.Dir != "" && !filepath.IsAbs(c.Virtual.Dir) {
+		return fmt.Errorf("virtual.dir: must be an absolute path, got %q", c.Virtual.Dir)
+	}
 	if c.Virtual.Keep < 0 {
 		return fmt.Errorf("virtual.keep: must not be negative")
 	}
@@ -204,6 +222,9 @@ func (c *Config) Validate() error {
 	}
 	if l.SendTimeout.Duration < time.Second {
 		return fmt.Errorf("limits.sendTimeout: must be at least 1s")
+	}
+	if bp := c.BrowserPrint.Port; bp < 1 || bp > 65535 || bp == c.Port {
+		return fmt.Errorf("browserPrint.port: must be 1 to 65535 and not the agent's port %d, got %d", c.Port, bp)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -259,6 +280,9 @@ func describeJSONError(err error) error {
 	if errors.As(err, &te) {
 		return fmt.Errorf("%s: want %s, got JSON %s", te.Field, te.Type, te.Value)
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("invalid JSON: the file ends early")
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
@@ -286,6 +310,11 @@ func Load(paths Paths) (*Loaded, error) {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	eff := &Loaded{Config: user, Paths: paths, PolicyKeys: map[string]bool{}}
+	// Decoding the policy over eff must not write into the user's arrays.
+	eff.AllowedOrigins = slices.Clone(user.AllowedOrigins)
+	eff.DeniedOrigins = slices.Clone(user.DeniedOrigins)
+	eff.NetworkPrinters = slices.Clone(user.NetworkPrinters)
+	eff.Fonts = slices.Clone(user.Fonts)
 	if paths.PolicyFile != "" {
 		data, err := os.ReadFile(paths.PolicyFile)
 		switch {

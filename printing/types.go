@@ -64,7 +64,9 @@ type Status struct {
 }
 
 // Ready reports whether a printer in this status can take jobs.
-func (s Status) Ready() bool { return s.State == PrinterReady || s.State == PrinterBusy || s.State == "" }
+func (s Status) Ready() bool {
+	return s.State == PrinterReady || s.State == PrinterBusy || s.State == ""
+}
 
 // JobState is the lifecycle state of a Job.
 type JobState string
@@ -95,21 +97,21 @@ func (s JobState) Valid() bool {
 
 // Job is one print request as the API shows it.
 type Job struct {
-	ID             string    `json:"id"`
-	State          JobState  `json:"state"`
-	Printer        string    `json:"printer"`
-	Origin         string    `json:"origin"`
-	Title          string    `json:"title,omitempty"`
-	Copies         int       `json:"copies"`
-	IdempotencyKey string    `json:"idempotencyKey,omitempty"`
-	Reason         string    `json:"reason,omitempty"`
+	ID             string   `json:"id"`
+	State          JobState `json:"state"`
+	Printer        string   `json:"printer"`
+	Origin         string   `json:"origin"`
+	Title          string   `json:"title,omitempty"`
+	Copies         int      `json:"copies"`
+	IdempotencyKey string   `json:"idempotencyKey,omitempty"`
+	Reason         string   `json:"reason,omitempty"`
 	// Detail is the error text behind Reason, for people (logs, the panel).
-	Detail string `json:"detail,omitempty"`
-	Language       string    `json:"language,omitempty"`
-	Bytes          int       `json:"bytes"`
-	Attempts       int       `json:"attempts"`
-	CreatedAt      time.Time `json:"createdAt"`
-	UpdatedAt      time.Time `json:"updatedAt"`
+	Detail    string    `json:"detail,omitempty"`
+	Language  string    `json:"language,omitempty"`
+	Bytes     int       `json:"bytes"`
+	Attempts  int       `json:"attempts"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 	// DoneAt is set when the job reached done, so pages can show the time taken.
 	DoneAt *time.Time `json:"doneAt,omitempty"`
 }

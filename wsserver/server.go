@@ -55,6 +55,9 @@ type Options struct {
 	Version         string
 	MaxMessageBytes int64
 	Token           string // the local CLI token (Authorization: Bearer …)
+	// PanelToken, a secret made for each run, lets the agent's own panel page
+	// (served from this origin) connect as admin with /ws?panel=TOKEN.
+	PanelToken string
 	Logger          *slog.Logger
 	Previewer       Previewer     // optional: labels.preview
 	PingEvery       time.Duration // keep-alive pings (default 30 s)
@@ -215,6 +218,9 @@ func (s *Server) authorize(r *http.Request) (peer, int, string, string) {
 	if len(header) > 0 {
 		origin = header[0]
 	}
+	if p, ok := s.panelPeer(r, origin); ok {
+		return p, 0, "", ""
+	}
 	canon, d := s.gate.Check(origin, time.Now())
 	switch d {
 	case sites.Allowed:
@@ -226,6 +232,26 @@ func (s *Server) authorize(r *http.Request) (peer, int, string, string) {
 	default:
 		return peer{}, http.StatusForbidden, "origin_invalid", fmt.Sprintf("origin %q cannot be allowed (opaque or malformed)", origin)
 	}
+}
+
+// panelPeer recognises the agent's own panel: its own origin plus the
+// per-run panel token. Other pages cannot read the token (it is only in the
+// panel's HTML, which the browser does not let other origins read).
+func (s *Server) panelPeer(r *http.Request, origin string) (peer, bool) {
+	tok := r.URL.Query().Get("panel")
+	if s.opt.PanelToken == "" || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.opt.PanelToken)) != 1 {
+		return peer{}, false
+	}
+	if !s.IsOwnOrigin(origin) {
+		return peer{}, false
+	}
+	return peer{origin: strings.ToLower(origin), admin: true}, true
+}
+
+// IsOwnOrigin reports whether origin is this agent's own (its panel's).
+func (s *Server) IsOwnOrigin(origin string) bool {
+	o := strings.ToLower(origin)
+	return strings.HasPrefix(o, "http://") && s.hosts[strings.TrimPrefix(o, "http://")]
 }
 
 func (s *Server) tokenOK(r *http.Request) bool {

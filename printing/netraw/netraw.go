@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/labelbridge/labelbridge/printing"
@@ -46,11 +47,26 @@ func (p *Printer) Send(ctx context.Context, _ printing.Job, data []byte) error {
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("connect %s: %w", p.Addr, err)}
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	// Cancellation forces a past deadline; the per-chunk deadline must never
+	// undo it, hence the lock.
+	var mu sync.Mutex
+	canceled := false
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		canceled = true
+		_ = conn.SetDeadline(time.Unix(1, 0))
+		mu.Unlock()
+	})
 	defer stop()
 	for len(data) > 0 {
 		n := min(chunk, len(data))
+		mu.Lock()
+		if canceled {
+			mu.Unlock()
+			return fmt.Errorf("write to %s: %w", p.Addr, ctx.Err())
+		}
 		_ = conn.SetWriteDeadline(time.Now().Add(p.WriteTimeout))
+		mu.Unlock()
 		w, err := conn.Write(data[:n])
 		if err != nil {
 			if ctx.Err() != nil {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labelbridge/labelbridge/printing"
 )
@@ -81,13 +82,39 @@ func (p *Printer) Send(ctx context.Context, job printing.Job, data []byte) error
 		}
 	}
 	p.mu.Lock()
+	err := p.logSend(job, len(data))
 	p.count++
 	prune := p.keep > 0 && p.count%100 == 0
 	p.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("virtual printer log: %w", err)
+	}
 	if prune {
 		p.prune()
 	}
 	return nil
+}
+
+// LogName is the virtual printer's print log: one line per job sent
+// ("time id attempt bytes"), so tests and people can count what printed,
+// resends included.
+const LogName = "printed.log"
+
+// logSend appends one line to the print log, rotating it at 8 MiB. p.mu held.
+func (p *Printer) logSend(job printing.Job, n int) error {
+	path := filepath.Join(p.dir, LogName)
+	if st, err := os.Stat(path); err == nil && st.Size() > 8<<20 {
+		_ = os.Rename(path, path+".1")
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "%s %s %d %d\n", time.Now().UTC().Format(time.RFC3339Nano), job.ID, job.Attempts, n)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func writeAtomic(path string, data []byte) error {
@@ -108,6 +135,9 @@ func (p *Printer) prune() {
 	byJob := map[string][]string{}
 	for _, e := range entries {
 		name := e.Name()
+		if strings.HasPrefix(name, LogName) {
+			continue
+		}
 		id, _, _ := strings.Cut(name, ".")
 		byJob[id] = append(byJob[id], name)
 	}

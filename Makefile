@@ -1,0 +1,25 @@
+# Labelbridge: the two set-up commands are `make run` and `make test`.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: run test build bench deps dist clean
+
+## run: install what is missing, build and run the agent (tray, or headless
+## without a desktop) with the built-in virtual printer.
+run: build
+	./bin/labelbridge
+
+## test: install what is missing and run the whole test suite.
+test:
+	scripts/test.sh
+
+build:
+	scripts/deps.sh run
+	go build -ldflags "$(LDFLAGS)" -o bin/labelbridge ./app
+
+## bench: the load benchmark (see docs/benchmarks.md).
+bench: build
+	./bin/labelbridge bench
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,4 @@
+package main
+
+// mountSDK serves the browser SDK and the demo page.
+func (a *agent) mountSDK() {}

@@ -1,0 +1,31 @@
+// Package assets holds the files embedded in the binary: tray icons, the
+// local web panel, the browser SDK and the demo page.
+package assets
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed panel sdk demo icons
+var files embed.FS
+
+// Panel is the local web panel (index.html and its scripts and styles).
+func Panel() fs.FS { return sub("panel") }
+
+// SDK is the browser SDK (labelbridge.js, labelbridge.global.js, types).
+func SDK() fs.FS { return sub("sdk") }
+
+// Demo is the demo page.
+func Demo() fs.FS { return sub("demo") }
+
+// Icons are the tray icons.
+func Icons() fs.FS { return sub("icons") }
+
+func sub(dir string) fs.FS {
+	f, err := fs.Sub(files, dir)
+	if err != nil {
+		panic(err) // the directories are embedded above: cannot happen
+	}
+	return f
+}

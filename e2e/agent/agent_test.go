@@ -1,0 +1,408 @@
+// Package agent_test runs the real labelbridge binary: CLI verbs, a port
+// that is taken, bad config, and crash safety under kill -9.
+package agent_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/printing"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "labelbridge-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "labelbridge")
+	build := exec.Command("go", "build", "-o", binary, "../../app")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build labelbridge:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// env is one isolated Labelbridge home and port.
+type env struct {
+	t    *testing.T
+	home string
+	port int
+}
+
+func newEnv(t *testing.T) *env {
+	return &env{t: t, home: t.TempDir(), port: freePort(t)}
+}
+
+func (e *env) environ(extra ...string) []string {
+	env := append(os.Environ(),
+		"LABELBRIDGE_HOME="+e.home,
+		fmt.Sprintf("LABELBRIDGE_PORT=%d", e.port),
+		"LABELBRIDGE_POLICY="+filepath.Join(e.home, "no-policy.json"),
+		"LABELBRIDGE_ALLOWED_ORIGINS=",
+	)
+	return append(env, extra...)
+}
+
+func (e *env) writeConfig(body string) {
+	e.t.Helper()
+	dir := filepath.Join(e.home, "config")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(body), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// agentProc is a running `labelbridge serve`.
+type agentProc struct {
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
+	exited chan error
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// start runs serve and returns once it logs that it is listening.
+func (e *env) start() *agentProc {
+	e.t.Helper()
+	cmd := exec.Command(binary, "serve")
+	cmd.Env = e.environ()
+	pr, pw := io.Pipe()
+	buf := &lockedBuffer{}
+	cmd.Stderr = io.MultiWriter(pw, buf)
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	p := &agentProc{cmd: cmd, stderr: buf, exited: make(chan error, 1)}
+	go func() { p.exited <- cmd.Wait(); pw.Close() }()
+	started := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		ok := false
+		for sc.Scan() {
+			if !ok && strings.Contains(sc.Text(), "Labelbridge agent started") {
+				ok = true
+				started <- true
+			}
+		}
+		if !ok {
+			started <- false
+		}
+	}()
+	select {
+	case ok := <-started:
+		if !ok {
+			e.t.Fatalf("agent exited before starting:\n%s", buf)
+		}
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		e.t.Fatalf("agent did not start:\n%s", buf)
+	}
+	e.t.Cleanup(func() { p.stop() })
+	return p
+}
+
+func (p *agentProc) stop() {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.exited:
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+func (p *agentProc) kill9() {
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+func (e *env) token() string {
+	e.t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.home, "config", "token"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func (e *env) dial(ctx context.Context, opt client.Options) *client.Client {
+	e.t.Helper()
+	c, err := client.Dial(ctx, client.URL(e.port), opt)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// run runs a CLI verb and returns stdout, stderr and the exit code.
+func (e *env) run(args ...string) (string, string, int) {
+	e.t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = e.environ()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		e.t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func (e *env) virtualDir() string { return filepath.Join(e.home, "data", "virtual") }
+
+func TestVersion(t *testing.T) {
+	e := newEnv(t)
+	out, _, code := e.run("version")
+	if code != 0 || !strings.HasPrefix(out, "labelbridge ") {
+		t.Fatalf("version: %q exit %d", out, code)
+	}
+}
+
+func TestCLIAgainstRunningAgent(t *testing.T) {
+	e := newEnv(t)
+	e.start()
+	out, errOut, code := e.run("printers", "--json")
+	if code != 0 {
+		t.Fatalf("printers --json: exit %d: %s", code, errOut)
+	}
+	var list struct{ Printers []printing.Printer }
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list.Printers) == 0 || list.Printers[0].ID != "virtual" || !list.Printers[0].IsDefault {
+		t.Fatalf("printers --json = %s (%v)", out, err)
+	}
+	out, _, _ = e.run("printers")
+	if !strings.Contains(out, "virtual") || !strings.Contains(out, "DEFAULT") {
+		t.Fatalf("printers table = %q", out)
+	}
+	file := filepath.Join(t.TempDir(), "label.zpl")
+	if err := os.WriteFile(file, []byte("^XA^FDcli^FS^XZ"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = e.run("print", "--raw", file, "--language", "zpl", "--copies", "2", "--wait")
+	if code != 0 || !strings.Contains(out, " done ") {
+		t.Fatalf("print --wait: exit %d out %q err %q", code, out, errOut)
+	}
+	id := strings.Fields(out)[0]
+	got, err := os.ReadFile(filepath.Join(e.virtualDir(), id+".zpl"))
+	if err != nil || string(got) != "^XA^FDcli^FS^XZ^XA^FDcli^FS^XZ" {
+		t.Fatalf("virtual printer got %q (%v)", got, err)
+	}
+	for _, bad := range [][]string{
+		{"print"},
+		{"print", "--raw", file, "--label", file},
+		{"print", "--raw", file, "--language", "pdf"},
+		{"print", "--raw", filepath.Join(t.TempDir(), "missing.zpl")},
+		{"print", "--raw", file, "--printer", "nope"},
+		{"frobnicate"},
+	} {
+		_, errOut, code := e.run(bad...)
+		if code == 0 || !strings.HasPrefix(errOut, "labelbridge: ") && !strings.Contains(errOut, "Usage") || strings.Contains(errOut, "panic") {
+			t.Errorf("%v: exit %d, stderr %q: want a clear error", bad, code, errOut)
+		}
+	}
+}
+
+// With no agent running, print starts a temporary one for the call.
+func TestCLIWithoutAgent(t *testing.T) {
+	e := newEnv(t)
+	file := filepath.Join(t.TempDir(), "l.zpl")
+	_ = os.WriteFile(file, []byte("^XA^XZ"), 0o600)
+	out, errOut, code := e.run("print", "--raw", file)
+	if code != 0 || !strings.Contains(out, " done ") || !strings.Contains(errOut, "temporary") {
+		t.Fatalf("print with no agent: exit %d out %q err %q", code, out, errOut)
+	}
+}
+
+func TestPortTaken(t *testing.T) {
+	e := newEnv(t)
+	l, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", e.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, errOut, code := e.run("serve")
+	if code != 3 || !strings.Contains(errOut, fmt.Sprintf("port %d is already in use by", e.port)) || strings.Contains(errOut, "goroutine") {
+		t.Fatalf("serve on a taken port: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "e2e") && !strings.Contains(errOut, "agent.test") && !strings.Contains(errOut, "pid") {
+		t.Errorf("the error does not name the program: %s", errOut)
+	}
+}
+
+func TestSecondAgentSaysAlreadyRunning(t *testing.T) {
+	e := newEnv(t)
+	e.start()
+	_, errOut, code := e.run("serve")
+	if code != 3 || !strings.Contains(errOut, "already running on port") {
+		t.Fatalf("second serve: exit %d: %s", code, errOut)
+	}
+}
+
+func TestBadConfigIsAClearError(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(`{"port": 19810, "limits": {"queueDepht": 5}}`)
+	_, errOut, code := e.run("serve")
+	if code == 0 || !strings.Contains(errOut, `unknown key "queueDepht"`) || strings.Contains(errOut, "goroutine") {
+		t.Fatalf("bad config: exit %d: %s", code, errOut)
+	}
+}
+
+// printedLog counts, per job id, how often the virtual printer sent a job.
+func printedLog(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "printed.log"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 {
+			counts[f[1]]++
+		}
+	}
+	return counts
+}
+
+// Crash safety: 2,000 jobs from several clients, kill -9 mid-burst, restart:
+// every acknowledged job prints; only the job in flight may print twice.
+func TestKill9MidBurst(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(`{"virtual": {"keep": 5000}, "limits": {"queueDepth": 5000}}`)
+	p := e.start()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	const clients, perClient = 8, 250
+	var (
+		mu    sync.Mutex
+		acked = map[string]bool{}
+	)
+	killAt := make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	for i := range clients {
+		c, err := client.Dial(ctx, client.URL(e.port), client.Options{Origin: fmt.Sprintf("http://localhost:%d", 7000+i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range perClient {
+				data := fmt.Sprintf("^XA^FDclient %d job %d^FS^XZ", i, j)
+				job, err := c.Print(ctx, client.PrintParams{Raw: &client.Raw{Language: "zpl", Data: &data}})
+				if err != nil {
+					return // the agent died: later prints are not acknowledged
+				}
+				mu.Lock()
+				acked[job.ID] = true
+				n := len(acked)
+				mu.Unlock()
+				if n == clients*perClient/2 {
+					once.Do(func() { close(killAt) })
+				}
+			}
+		}()
+	}
+	select {
+	case <-killAt:
+	case <-ctx.Done():
+		t.Fatal("burst did not reach the halfway mark")
+	}
+	p.kill9()
+	wg.Wait()
+	mu.Lock()
+	ackedIDs := make([]string, 0, len(acked))
+	for id := range acked {
+		ackedIDs = append(ackedIDs, id)
+	}
+	mu.Unlock()
+	before := printedLog(t, e.virtualDir())
+	t.Logf("killed after %d acknowledged jobs; %d printed before the kill", len(ackedIDs), len(before))
+
+	e.start()
+	admin := e.dial(ctx, client.Options{Token: e.token()})
+	if err := admin.Subscribe(ctx, "jobs"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ackedIDs {
+		j, err := admin.WaitJob(ctx, id)
+		if err != nil || j.State != printing.JobDone {
+			t.Fatalf("acknowledged job %s after restart: %+v, %v", id, j, err)
+		}
+	}
+	counts := printedLog(t, e.virtualDir())
+	dups := 0
+	for _, id := range ackedIDs {
+		switch n := counts[id]; {
+		case n == 0:
+			t.Errorf("acknowledged job %s never printed", id)
+		case n > 1:
+			dups++
+		}
+		if _, err := os.Stat(filepath.Join(e.virtualDir(), id+".zpl")); err != nil {
+			t.Errorf("acknowledged job %s has no file: %v", id, err)
+		}
+	}
+	for id, n := range counts {
+		if n > 1 && !acked[id] {
+			dups++ // a job stored but not yet acknowledged when killed
+		}
+	}
+	t.Logf("after restart: %d acknowledged jobs all printed; %d printed twice (in flight at the kill)", len(ackedIDs), dups)
+	if dups > 1 {
+		t.Fatalf("%d jobs printed twice: only the one in flight may", dups)
+	}
+}

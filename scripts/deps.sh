@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Labelbridge needs, only those missing.
+#   scripts/deps.sh run    what building and running the app needs
+#   scripts/deps.sh test   everything the whole test suite needs
+# Package lists live in scripts/deps/*.txt (run.txt for run; all for test).
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-run}
+case $mode in
+  run) lists=(deps/run.txt) ;;
+  test) lists=(deps/*.txt) ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "Go is missing: install Go 1.26 or newer from https://go.dev/dl/ and put it on PATH" >&2
+  exit 1
+fi
+
+mapfile -t wanted < <(grep -hv '^\s*#' "${lists[@]}" | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "missing packages (install them with your package manager): ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,55 @@
+package wsserver
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// FuzzDecodeRequest feeds arbitrary messages through the request decoder and
+// every method's params decoding: no input may panic, and every refusal must
+// carry a reason.
+func FuzzDecodeRequest(f *testing.F) {
+	seeds := []string{
+		`{"jsonrpc":"2.0","id":1,"method":"print","params":{"raw":{"language":"zpl","data":"^XA^XZ"},"copies":2}}`,
+		`{"jsonrpc":"2.0","id":"a","method":"print","params":{"raw":{"base64":"XlhB"}}}`,
+		`{"jsonrpc":"2.0","id":1,"method":"print","params":{"label":{"width":50,"height":30,"elements":[]}}}`,
+		`{"jsonrpc":"2.0","id":1,"method":"jobs.list","params":{"state":"held","limit":5}}`,
+		`{"jsonrpc":"2.0","method":"subscribe","params":{"topics":["jobs"]}}`,
+		`[{"jsonrpc":"2.0","id":1,"method":"hello"}]`,
+		`{"jsonrpc":"2.0","id":1,"method":"print","params":{"raw":{"data":"x","base64":"eA=="}}}`,
+		`{"id":null}`, `[]`, `null`, `"x"`, `{"params":[1,2]}`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var req request
+		if err := json.Unmarshal(data, &req); err != nil {
+			return
+		}
+		if e := validateRequest(&req); e != nil {
+			if e.Data.Reason == "" {
+				t.Fatalf("refusal without a reason: %v", e)
+			}
+			return
+		}
+		checks := []any{&printParams{}, &jobParam{}, &printerParam{}, &struct {
+			Topics []string `json:"topics"`
+		}{}}
+		for _, v := range checks {
+			if err := decodeParams(req.Params, v); err != nil {
+				if r := toRPCError(err); r.Data.Reason == "" || r.Message == "" {
+					t.Fatalf("decode error without reason/message: %+v", r)
+				}
+			}
+		}
+		var p printParams
+		if decodeParams(req.Params, &p) == nil {
+			if _, err := p.toRequest("http://localhost"); err != nil {
+				if r := toRPCError(err); r.Data.Reason == "" {
+					t.Fatalf("print params error without reason: %v", err)
+				}
+			}
+		}
+	})
+}
