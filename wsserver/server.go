@@ -57,12 +57,12 @@ type Options struct {
 	Token           string // the local CLI token (Authorization: Bearer …)
 	// PanelToken, a secret made for each run, lets the agent's own panel page
 	// (served from this origin) connect as admin with /ws?panel=TOKEN.
-	PanelToken string
-	Logger          *slog.Logger
-	Previewer       Previewer     // optional: labels.preview
-	PingEvery       time.Duration // keep-alive pings (default 30 s)
-	WriteTimeout    time.Duration // one message write (default 10 s)
-	EventBuffer     int           // events a connection may fall behind by before it is closed (default 8192)
+	PanelToken   string
+	Logger       *slog.Logger
+	Previewer    Previewer     // optional: labels.preview
+	PingEvery    time.Duration // keep-alive pings (default 30 s)
+	WriteTimeout time.Duration // one message write (default 10 s)
+	EventBuffer  int           // events a connection may fall behind by before it is closed (default 8192)
 }
 
 // Server serves the API. Create it with New.
