@@ -3,9 +3,15 @@ module github.com/labelbridge/labelbridge
 go 1.26.8
 
 require (
+	fyne.io/systray v1.12.2 // indirect
 	github.com/boombuler/barcode v1.1.0 // indirect
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/chromedp v0.23.0 // indirect
 	github.com/coder/websocket v1.8.15 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/godbus/dbus/v5 v5.1.0 // indirect
 	github.com/google/gousb v1.1.3 // indirect
+	github.com/kardianos/service v1.3.0 // indirect
 	github.com/makiuchi-d/gozxing v0.1.1 // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	golang.org/x/image v0.48.0 // indirect

@@ -1,0 +1,331 @@
+package label
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // register JPEG for image elements
+	_ "image/png"  // register PNG for image elements
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxLabelBytes is the largest label JSON Parse accepts.
+const MaxLabelBytes = 16 << 20
+
+// field sets per element type, in the order they are checked.
+var elementFields = map[string][]string{
+	TypeText:    {"type", "x", "y", "text", "size", "font", "rotation"},
+	TypeBarcode: {"type", "x", "y", "symbology", "data", "height", "width", "size", "module", "hri", "rotation"},
+	TypeLine:    {"type", "x1", "y1", "x2", "y2", "thickness"},
+	TypeBox:     {"type", "x", "y", "width", "height", "thickness"},
+	TypeImage:   {"type", "x", "y", "width", "height", "data"},
+}
+
+var labelFields = []string{"width", "height", "unit", "dpi", "copies", "elements"}
+
+// Parse decodes a label from JSON strictly (unknown fields and wrongly typed
+// values are errors), fills in defaults (unit mm, dpi 203, copies 1) and
+// validates it. Errors are *Error with reason "invalid_label".
+func Parse(data []byte) (*Label, error) {
+	if len(data) > MaxLabelBytes {
+		return nil, invalid("", "label is %d bytes; the limit is %d", len(data), MaxLabelBytes)
+	}
+	obj, err := decodeObject(data, "label")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFields(obj, labelFields, ""); err != nil {
+		return nil, err
+	}
+	l := &Label{}
+	d := decoder{obj: obj}
+	l.Width = d.number("width", true)
+	l.Height = d.number("height", true)
+	l.Unit = d.str("unit")
+	l.DPI = d.integer("dpi")
+	l.Copies = d.integer("copies")
+	if d.err != nil {
+		return nil, d.err
+	}
+	raw, ok := obj["elements"]
+	if !ok || isNull(raw) {
+		return nil, invalid("elements", "is required (a list of elements, may be empty)")
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, invalid("elements", "must be a list of objects")
+	}
+	if len(elems) > MaxElements {
+		return nil, invalid("elements", "has %d elements; the limit is %d", len(elems), MaxElements)
+	}
+	l.Elements = make([]Element, len(elems))
+	for i, er := range elems {
+		e, err := parseElement(i, er)
+		if err != nil {
+			return nil, err
+		}
+		l.Elements[i] = *e
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// decodeObject decodes one JSON object (and nothing after it) into raw fields.
+func decodeObject(data []byte, what string) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var obj map[string]json.RawMessage
+	if err := dec.Decode(&obj); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, invalid("", "%s is empty", what)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, invalid("", "%s is not valid JSON (it ends too early)", what)
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &Error{Code: ReasonInvalid, Msg: fmt.Sprintf("%s is not valid JSON (at byte %d)", what, se.Offset), Err: err}
+		}
+		return nil, &Error{Code: ReasonInvalid, Msg: what + " must be a JSON object", Err: err}
+	}
+	if obj == nil {
+		return nil, invalid("", "%s must be a JSON object", what)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, invalid("", "%s has data after the closing brace", what)
+	}
+	return obj, nil
+}
+
+// checkFields reports the first (alphabetically) field not in allowed.
+func checkFields(obj map[string]json.RawMessage, allowed []string, prefix string) error {
+	var unknown []string
+	for k := range obj {
+		found := false
+		for _, a := range allowed {
+			if k == a {
+				found = true
+				break
+			}
+		}
+		if !found {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	name := unknown[0]
+	if !utf8.ValidString(name) || len(name) > 64 {
+		name = fmt.Sprintf("%.64q", name)
+	}
+	return invalid(prefix+name, "unknown field")
+}
+
+// decoder reads typed fields out of a raw object, keeping the first error.
+type decoder struct {
+	obj    map[string]json.RawMessage
+	prefix string // "elements[3]." or ""
+	err    error
+}
+
+func (d *decoder) fail(name, format string, args ...any) {
+	if d.err == nil {
+		d.err = invalid(d.prefix+name, format, args...)
+	}
+}
+
+func (d *decoder) has(name string) bool {
+	raw, ok := d.obj[name]
+	return ok && !isNull(raw)
+}
+
+func (d *decoder) number(name string, required bool) float64 {
+	raw, ok := d.obj[name]
+	if !ok || isNull(raw) {
+		if required {
+			d.fail(name, "is required")
+		}
+		return 0
+	}
+	var v float64
+	if err := json.Unmarshal(raw, &v); err != nil {
+		d.fail(name, "must be a number")
+		return 0
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e7 {
+		d.fail(name, "is out of range")
+		return 0
+	}
+	return v
+}
+
+func (d *decoder) integer(name string) int {
+	if !d.has(name) {
+		return 0
+	}
+	v := d.number(name, false)
+	if d.err != nil {
+		return 0
+	}
+	if v != math.Trunc(v) {
+		d.fail(name, "must be a whole number")
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str(name string) string {
+	raw, ok := d.obj[name]
+	if !ok || isNull(raw) {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		d.fail(name, "must be a string")
+		return ""
+	}
+	return s
+}
+
+func (d *decoder) boolean(name string) *bool {
+	raw, ok := d.obj[name]
+	if !ok || isNull(raw) {
+		return nil
+	}
+	var b bool
+	if err := json.Unmarshal(raw, &b); err != nil {
+		d.fail(name, "must be true or false")
+		return nil
+	}
+	return &b
+}
+
+func parseElement(i int, raw json.RawMessage) (*Element, error) {
+	path := ElementField(i, "")
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return nil, invalid(path, "must be an object")
+	}
+	d := decoder{obj: obj, prefix: path + "."}
+	e := &Element{Type: d.str("type")}
+	if d.err != nil {
+		return nil, d.err
+	}
+	allowed, ok := elementFields[e.Type]
+	if !ok {
+		if e.Type == "" {
+			return nil, invalid(path+".type", "is required (text, barcode, line, box or image)")
+		}
+		return nil, invalid(path+".type", "unknown element type %q (want text, barcode, line, box or image)", clip(e.Type))
+	}
+	if err := checkFields(obj, allowed, path+"."); err != nil {
+		return nil, err
+	}
+	switch e.Type {
+	case TypeText:
+		e.X, e.Y = d.number("x", false), d.number("y", false)
+		e.Text = d.str("text")
+		e.Size = d.number("size", true)
+		e.Font = d.str("font")
+		e.Rotation = d.integer("rotation")
+	case TypeBarcode:
+		e.X, e.Y = d.number("x", false), d.number("y", false)
+		e.Symbology = d.str("symbology")
+		e.Data = d.str("data")
+		e.Height = d.number("height", false)
+		e.Width = d.number("width", false)
+		e.Size = d.number("size", false)
+		e.Module = d.number("module", false)
+		e.HRI = d.boolean("hri")
+		e.Rotation = d.integer("rotation")
+	case TypeLine:
+		e.X1, e.Y1 = d.number("x1", false), d.number("y1", false)
+		e.X2, e.Y2 = d.number("x2", false), d.number("y2", false)
+		e.Thickness = d.number("thickness", false)
+	case TypeBox:
+		e.X, e.Y = d.number("x", false), d.number("y", false)
+		e.Width = d.number("width", true)
+		e.Height = d.number("height", true)
+		e.Thickness = d.number("thickness", false)
+	case TypeImage:
+		e.X, e.Y = d.number("x", false), d.number("y", false)
+		e.Width = d.number("width", true)
+		e.Height = d.number("height", true)
+		e.Data = d.str("data")
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if e.Type == TypeImage && e.Data != "" {
+		img, err := decodeImage(e.Data)
+		if err != nil {
+			var le *Error
+			if errors.As(err, &le) {
+				le.Field = path + ".data"
+				return nil, le
+			}
+			return nil, &Error{Code: ReasonInvalid, Field: path + ".data", Msg: "is not a PNG or JPEG image", Err: err}
+		}
+		e.img = img
+	}
+	return e, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// decodeImage decodes base64 PNG/JPEG data (an optional data: URL prefix is
+// allowed), refusing oversized images before decoding their pixels.
+func decodeImage(data string) (image.Image, error) {
+	s := strings.TrimSpace(data)
+	if strings.HasPrefix(s, "data:") {
+		comma := strings.IndexByte(s, ',')
+		if comma < 0 || !strings.Contains(s[:comma], ";base64") {
+			return nil, invalid("", "data URL must be base64 (data:image/png;base64,…)")
+		}
+		s = s[comma+1:]
+	}
+	if base64.StdEncoding.DecodedLen(len(s)) > MaxImageBytes {
+		return nil, invalid("", "image is larger than %d MB", MaxImageBytes>>20)
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+		if err != nil {
+			return nil, invalid("", "is not valid base64")
+		}
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
+	if err != nil {
+		return nil, invalid("", "is not a PNG or JPEG image")
+	}
+	if format != "png" && format != "jpeg" {
+		return nil, invalid("", "image format %s is not supported (use PNG or JPEG)", format)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxImageSide || cfg.Height > MaxImageSide ||
+		cfg.Width*cfg.Height > MaxImagePix {
+		return nil, invalid("", "image is %d×%d pixels; the limit is %d pixels and %d per side",
+			cfg.Width, cfg.Height, MaxImagePix, MaxImageSide)
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return nil, invalid("", "image does not decode: %v", err)
+	}
+	return img, nil
+}

@@ -1,0 +1,219 @@
+package label
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Validate fills in defaults (unit mm, dpi 203, copies 1) and checks the
+// label: sizes, limits, element fields, barcode data and that every element
+// starts on the label and, where its size is known here (lines, boxes,
+// images), lies within it. The extent of text and barcodes depends on fonts
+// and symbol encoding, so printing/raster checks it when laying out.
+func (l *Label) Validate() error {
+	if l.Unit == "" {
+		l.Unit = UnitMM
+	}
+	switch l.Unit {
+	case UnitMM, UnitInch, UnitDot:
+	default:
+		return invalid("unit", "unknown unit %q (want mm, in or dot)", clip(l.Unit))
+	}
+	if l.DPI == 0 {
+		l.DPI = DefaultDPI
+	}
+	if l.DPI < MinDPI || l.DPI > MaxDPI {
+		return invalid("dpi", "%d is out of range (%d–%d)", l.DPI, MinDPI, MaxDPI)
+	}
+	if l.Copies == 0 {
+		l.Copies = 1
+	}
+	if l.Copies < 1 || l.Copies > MaxCopies {
+		return invalid("copies", "%d is out of range (1–%d)", l.Copies, MaxCopies)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"width", l.Width}, {"height", l.Height}} {
+		if f.v <= 0 {
+			return invalid(f.name, "must be greater than 0")
+		}
+		if mm := l.ToMM(f.v); mm > MaxSideMM+1e-9 {
+			return invalid(f.name, "is %.0f mm; the limit is %d mm", mm, MaxSideMM)
+		}
+	}
+	if len(l.Elements) > MaxElements {
+		return invalid("elements", "has %d elements; the limit is %d", len(l.Elements), MaxElements)
+	}
+	for i := range l.Elements {
+		if err := l.validateElement(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eps tolerates float noise when comparing edges with the label's edges.
+func (l *Label) eps() float64 { return 1e-6 * (l.Width + l.Height) }
+
+func (l *Label) fmtLen(v float64) string {
+	return fmt.Sprintf("%s %s", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), "."), l.Unit)
+}
+
+func (l *Label) checkPoint(i int, xf, yf string, x, y float64) error {
+	if x < 0 || x > l.Width+l.eps() {
+		return invalid(ElementField(i, xf), "%s is off the label (0–%s)", l.fmtLen(x), l.fmtLen(l.Width))
+	}
+	if y < 0 || y > l.Height+l.eps() {
+		return invalid(ElementField(i, yf), "%s is off the label (0–%s)", l.fmtLen(y), l.fmtLen(l.Height))
+	}
+	return nil
+}
+
+func (l *Label) checkRect(i int, e *Element) error {
+	if e.Width <= 0 {
+		return invalid(ElementField(i, "width"), "must be greater than 0")
+	}
+	if e.Height <= 0 {
+		return invalid(ElementField(i, "height"), "must be greater than 0")
+	}
+	if err := l.checkPoint(i, "x", "y", e.X, e.Y); err != nil {
+		return err
+	}
+	if e.X+e.Width > l.Width+l.eps() {
+		return invalid(ElementField(i, "width"), "the %s ends at x = %s, off the label (width %s)",
+			e.Type, l.fmtLen(e.X+e.Width), l.fmtLen(l.Width))
+	}
+	if e.Y+e.Height > l.Height+l.eps() {
+		return invalid(ElementField(i, "height"), "the %s ends at y = %s, off the label (height %s)",
+			e.Type, l.fmtLen(e.Y+e.Height), l.fmtLen(l.Height))
+	}
+	return nil
+}
+
+func checkRotation(i int, r int) error {
+	switch r {
+	case 0, 90, 180, 270:
+		return nil
+	}
+	return invalid(ElementField(i, "rotation"), "%d is not one of 0, 90, 180, 270", r)
+}
+
+func (l *Label) validateElement(i int) error {
+	e := &l.Elements[i]
+	f := func(name string) string { return ElementField(i, name) }
+	// Fields that do not apply to the type must be unset (the JSON decoder
+	// already refuses them; this catches hand-built labels).
+	switch e.Type {
+	case TypeText:
+		if e.Text == "" {
+			return invalid(f("text"), "is required")
+		}
+		if !utf8.ValidString(e.Text) {
+			return invalid(f("text"), "is not valid UTF-8")
+		}
+		if n := utf8.RuneCountInString(e.Text); n > MaxTextRunes {
+			return invalid(f("text"), "has %d characters; the limit is %d", n, MaxTextRunes)
+		}
+		if e.Size <= 0 {
+			return invalid(f("size"), "must be greater than 0")
+		}
+		if e.Size > l.Height+l.eps() && e.Size > l.Width+l.eps() {
+			return invalid(f("size"), "%s is larger than the label", l.fmtLen(e.Size))
+		}
+		if len(e.Font) > 1024 {
+			return invalid(f("font"), "is too long")
+		}
+		if err := checkRotation(i, e.Rotation); err != nil {
+			return err
+		}
+		return l.checkPoint(i, "x", "y", e.X, e.Y)
+	case TypeBarcode:
+		return l.validateBarcode(i, e)
+	case TypeLine:
+		if e.Thickness < 0 {
+			return invalid(f("thickness"), "must not be negative")
+		}
+		if err := l.checkPoint(i, "x1", "y1", e.X1, e.Y1); err != nil {
+			return err
+		}
+		return l.checkPoint(i, "x2", "y2", e.X2, e.Y2)
+	case TypeBox:
+		if e.Thickness < 0 {
+			return invalid(f("thickness"), "must not be negative")
+		}
+		return l.checkRect(i, e)
+	case TypeImage:
+		if e.Data == "" {
+			return invalid(f("data"), "is required (a base64 PNG or JPEG)")
+		}
+		if e.img == nil {
+			img, err := decodeImage(e.Data)
+			if err != nil {
+				if le, ok := err.(*Error); ok {
+					le.Field = f("data")
+					return le
+				}
+				return invalid(f("data"), "%v", err)
+			}
+			e.img = img
+		}
+		return l.checkRect(i, e)
+	case "":
+		return invalid(f("type"), "is required (text, barcode, line, box or image)")
+	default:
+		return invalid(f("type"), "unknown element type %q (want text, barcode, line, box or image)", clip(e.Type))
+	}
+}
+
+func (l *Label) validateBarcode(i int, e *Element) error {
+	f := func(name string) string { return ElementField(i, name) }
+	switch e.Symbology {
+	case Code128, Code39, EAN13, UPCA, QR, DataMatrix:
+	case "":
+		return invalid(f("symbology"), "is required (code128, code39, ean13, upca, qr or datamatrix)")
+	default:
+		return invalid(f("symbology"), "unknown symbology %q (want code128, code39, ean13, upca, qr or datamatrix)", clip(e.Symbology))
+	}
+	if _, err := NormalizeData(e.Symbology, e.Data); err != nil {
+		return invalid(f("data"), "%s", err.Error())
+	}
+	for _, n := range []struct {
+		name string
+		v    float64
+	}{{"height", e.Height}, {"width", e.Width}, {"size", e.Size}, {"module", e.Module}} {
+		if n.v < 0 {
+			return invalid(f(n.name), "must not be negative")
+		}
+	}
+	if e.Is2D() {
+		switch {
+		case e.Height != 0:
+			return invalid(f("height"), "applies to 1D barcodes only; use size for %s", e.Symbology)
+		case e.Width != 0:
+			return invalid(f("width"), "applies to 1D barcodes only; use size for %s", e.Symbology)
+		case e.HRI != nil:
+			return invalid(f("hri"), "applies to 1D barcodes only")
+		case e.Size != 0 && e.Module != 0:
+			return invalid(f("module"), "set either size or module, not both")
+		}
+		if e.Size > l.Width+l.eps() || e.Size > l.Height+l.eps() {
+			return invalid(f("size"), "%s is larger than the label", l.fmtLen(e.Size))
+		}
+	} else {
+		switch {
+		case e.Size != 0:
+			return invalid(f("size"), "applies to 2D barcodes only; use height (bar height) for %s", e.Symbology)
+		case e.Width != 0 && e.Module != 0:
+			return invalid(f("module"), "set either width or module, not both")
+		}
+	}
+	if e.Module > 0 && l.ToMM(e.Module) > 10 {
+		return invalid(f("module"), "%s is too wide (the limit is 10 mm)", l.fmtLen(e.Module))
+	}
+	if err := checkRotation(i, e.Rotation); err != nil {
+		return err
+	}
+	return l.checkPoint(i, "x", "y", e.X, e.Y)
+}

@@ -1,0 +1,147 @@
+package raster
+
+import (
+	"image"
+	"math"
+	"strings"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/labelbridge/labelbridge/printing/label"
+)
+
+// Text line geometry, as multiples of the cap height: a line box is
+// LineAscent above the baseline and LineDescent below it. Element y is the
+// top of the first line box, so "size" (cap height) and position do not
+// depend on which font ends up drawing the text.
+const (
+	LineAscent  = 1.30
+	LineDescent = 0.45
+)
+
+// LineMetrics returns the ascent (top of line box to baseline) and the line
+// height in dots for a cap height in dots.
+func LineMetrics(capHeight float64) (ascent, lineHeight int) {
+	ascent = int(math.Ceil(capHeight * LineAscent))
+	lineHeight = ascent + int(math.Ceil(capHeight*LineDescent))
+	return ascent, lineHeight
+}
+
+// NormalizeText returns text in NFC with tabs as spaces and CR dropped, the
+// form that is drawn and sent to printers.
+func NormalizeText(s string) string {
+	s = norm.NFC.String(s)
+	if strings.ContainsAny(s, "\t\r") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.NewReplacer("\t", " ", "\r", "\n").Replace(s)
+	}
+	return s
+}
+
+type textSeg struct {
+	face *Face
+	s    string
+	x    fixed.Int26_6
+}
+
+// RenderText draws text (already NFC; '\n' separates lines) with its cap
+// height in dots, one face per character from fs, thresholded at 50% (not
+// dithered). The bitmap is as wide as the widest line's advance and
+// LineMetrics' line height times the number of lines tall. A character no
+// font covers is a font_missing error naming field.
+func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bitmap, error) {
+	if capHeight < 1 {
+		capHeight = 1
+	}
+	ascent, lineH := LineMetrics(capHeight)
+	lines := strings.Split(text, "\n")
+	faces := map[*Face]font.Face{}
+	faceFor := func(f *Face) (font.Face, error) {
+		if ff, ok := faces[f]; ok {
+			return ff, nil
+		}
+		ff, err := opentype.NewFace(f.Font, &opentype.FaceOptions{
+			Size: capHeight / f.capRatio, DPI: 72, Hinting: font.HintingNone,
+		})
+		if err != nil {
+			return nil, err
+		}
+		faces[f] = ff
+		return ff, nil
+	}
+	segLines := make([][]textSeg, len(lines))
+	width := fixed.Int26_6(0)
+	for li, line := range lines {
+		var segs []textSeg
+		var cur *Face
+		var sb strings.Builder
+		x := fixed.Int26_6(0)
+		flush := func() error {
+			if sb.Len() == 0 {
+				return nil
+			}
+			ff, err := faceFor(cur)
+			if err != nil {
+				return err
+			}
+			s := sb.String()
+			segs = append(segs, textSeg{face: cur, s: s, x: x})
+			x += font.MeasureString(ff, s)
+			sb.Reset()
+			return nil
+		}
+		for _, r := range line {
+			if r < 0x20 && r != '\t' {
+				continue
+			}
+			f := fs.FaceFor(r)
+			if f == nil {
+				if skippable(r) {
+					continue
+				}
+				return nil, missingError(field, r)
+			}
+			if f != cur {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				cur = f
+			}
+			sb.WriteRune(r)
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		segLines[li] = segs
+		if x > width {
+			width = x
+		}
+	}
+	w := width.Ceil() + 1
+	h := lineH * len(lines)
+	if int64(w)*int64(h) > MaxElementDots {
+		return nil, label.Errorf(label.ReasonInvalid, field, "the text is too large to draw (%d×%d dots)", w, h)
+	}
+	alpha := image.NewAlpha(image.Rect(0, 0, w, h))
+	for li, segs := range segLines {
+		base := fixed.I(li*lineH + ascent)
+		for _, sg := range segs {
+			d := font.Drawer{Dst: alpha, Src: image.Opaque, Face: faces[sg.face], Dot: fixed.Point26_6{X: sg.x, Y: base}}
+			d.DrawString(sg.s)
+		}
+	}
+	out := NewBitmap(w, h)
+	for y := 0; y < h; y++ {
+		row := alpha.Pix[y*alpha.Stride : y*alpha.Stride+w]
+		orow := out.Row(y)
+		for x, a := range row {
+			if a >= 128 {
+				orow[x>>3] |= 0x80 >> uint(x&7)
+			}
+		}
+	}
+	return out, nil
+}
