@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -404,5 +405,51 @@ func TestKill9MidBurst(t *testing.T) {
 	t.Logf("after restart: %d acknowledged jobs all printed; %d printed twice (in flight at the kill)", len(ackedIDs), dups)
 	if dups > 1 {
 		t.Fatalf("%d jobs printed twice: only the one in flight may", dups)
+	}
+}
+
+// A page prints a label (Korean text included): the virtual printer gets
+// ZPL and a preview PNG; a bad label is refused with the element named.
+func TestLabelPrintFromPage(t *testing.T) {
+	e := newEnv(t)
+	e.start()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	page := e.dial(ctx, client.Options{Origin: "http://localhost:3000"})
+	if err := page.Subscribe(ctx, "jobs"); err != nil {
+		t.Fatal(err)
+	}
+	lbl, err := os.ReadFile("../../testdata/labels/product-ko.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := page.Print(ctx, client.PrintParams{Label: lbl, Copies: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Language != "zpl" || job.Copies != 2 {
+		t.Fatalf("job = %+v", job)
+	}
+	if j, err := page.WaitJob(ctx, job.ID); err != nil || j.State != printing.JobDone {
+		t.Fatalf("label job: %+v, %v", j, err)
+	}
+	zpl, err := os.ReadFile(filepath.Join(e.virtualDir(), job.ID+".zpl"))
+	if err != nil || !bytes.HasPrefix(zpl, []byte("^XA")) || !bytes.Contains(zpl, []byte("^PQ2")) || !bytes.Contains(zpl, []byte("^GFA")) {
+		t.Fatalf("ZPL of the label (%v):\n%.300s", err, zpl)
+	}
+	png, err := os.ReadFile(filepath.Join(e.virtualDir(), job.ID+".png"))
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("preview: %v", err)
+	}
+	var prev struct{ PNG string }
+	if err := page.Call(ctx, "labels.preview", map[string]any{"label": json.RawMessage(lbl)}, &prev); err != nil || len(prev.PNG) < 100 {
+		t.Fatalf("labels.preview: %v", err)
+	}
+	bad := `{"width": 50, "height": 30, "elements": [{"type": "text", "x": 1, "y": 1, "text": "ok", "size": 3},
+		{"type": "barcode", "symbology": "ean13", "x": 1, "y": 10, "data": "12AB", "height": 10}]}`
+	_, err = page.Print(ctx, client.PrintParams{Label: json.RawMessage(bad)})
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Reason != "invalid_label" || !strings.Contains(ce.Message, "elements[1].data") {
+		t.Fatalf("bad label: %v", err)
 	}
 }
