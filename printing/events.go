@@ -23,6 +23,7 @@ type Subscription struct {
 	C       <-chan Event
 	c       chan Event
 	hub     *hub
+	want    func(Event) bool // nil: every event
 	dropped bool
 }
 
@@ -43,9 +44,9 @@ type hub struct {
 
 func newHub() *hub { return &hub{subs: map[*Subscription]struct{}{}} }
 
-func (h *hub) subscribe(buffer int) *Subscription {
+func (h *hub) subscribe(buffer int, want func(Event) bool) *Subscription {
 	c := make(chan Event, buffer)
-	s := &Subscription{C: c, c: c, hub: h}
+	s := &Subscription{C: c, c: c, hub: h, want: want}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
 	h.mu.Unlock()
@@ -65,6 +66,9 @@ func (h *hub) publish(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
+		if s.want != nil && !s.want(e) {
+			continue
+		}
 		select {
 		case s.c <- e:
 		default:

@@ -178,7 +178,14 @@ func (s *Spooler) Stop(ctx context.Context) error {
 }
 
 // Subscribe returns a subscription to job and printer events.
-func (s *Spooler) Subscribe(buffer int) *Subscription { return s.events.subscribe(buffer) }
+func (s *Spooler) Subscribe(buffer int) *Subscription { return s.events.subscribe(buffer, nil) }
+
+// SubscribeOrigin returns a subscription to printer events and to the job
+// events of one origin only (filtered before they are queued, so a busy
+// agent does not wake every page for every job).
+func (s *Spooler) SubscribeOrigin(buffer int, origin string) *Subscription {
+	return s.events.subscribe(buffer, func(e Event) bool { return e.Kind != EventJob || e.Job.Origin == origin })
+}
 
 // queueLocked returns the queue for id, creating an absent one. s.mu held.
 func (s *Spooler) queueLocked(id string) *queue {

@@ -284,7 +284,11 @@ func (c *conn) subscribe(req *request) (any, error) {
 	}
 	start := c.sub == nil
 	if start {
-		c.sub = c.srv.sp.Subscribe(c.srv.opt.EventBuffer)
+		if c.peer.admin {
+			c.sub = c.srv.sp.Subscribe(c.srv.opt.EventBuffer)
+		} else {
+			c.sub = c.srv.sp.SubscribeOrigin(c.srv.opt.EventBuffer, c.peer.origin)
+		}
 	}
 	sub := c.sub
 	topics := c.topicListLocked()

@@ -37,6 +37,7 @@ type Spooler interface {
 	Cancel(id string) (printing.Job, error)
 	Retry(ctx context.Context, id string) (printing.Job, error)
 	Subscribe(buffer int) *printing.Subscription
+	SubscribeOrigin(buffer int, origin string) *printing.Subscription
 }
 
 // Previewer renders a label (the JSON label model) to a PNG.
