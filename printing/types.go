@@ -21,9 +21,10 @@ const (
 	PrinterOffline = "offline"
 )
 
-// Common status and hold reasons.
+// Common status and hold reasons (status.reasons of a printer, reason of
+// a held or failed job).
 const (
-	ReasonPaused       = "paused"
+	ReasonPaused       = "paused" // the user paused printing in the tray or panel
 	ReasonDisconnected = "disconnected"
 	ReasonTimeout      = "timeout"
 	ReasonSendFailed   = "send_failed"
@@ -33,6 +34,20 @@ const (
 	ReasonHeldTooLong  = "held_too_long"
 	ReasonCanceled     = "canceled_by_user"
 	ReasonShutdown     = "shutdown"
+	// Reported by printers (USB status queries).
+	ReasonAccessDenied  = "access_denied" // the OS refused access (Linux: udev rule missing)
+	ReasonDeviceBusy    = "device_busy"   // another program holds the printer
+	ReasonPrinterPaused = "printer_paused"
+	ReasonQueuePaused   = "queue_paused" // an OS print queue is paused
+	ReasonCoverOpen     = "cover_open"
+	ReasonPaperJam      = "paper_jam"
+	ReasonCutterError   = "cutter_error"
+	ReasonOverheated    = "overheated"
+	ReasonOffline       = "offline"
+	ReasonPrinterError  = "printer_error"
+	// Warnings: the printer stays ready.
+	ReasonPaperLow = "paper_low"
+	ReasonPrinting = "printing"
 )
 
 // VirtualPrinterID is the id of the built-in virtual printer.
@@ -131,8 +146,10 @@ type Transport interface {
 }
 
 // StatusQuerier is implemented by transports that can ask the printer for its
-// live status (paper out, head open, …). The spooler asks before each job and
-// while jobs are held.
+// live status (paper out, head open, …). The spooler polls it every
+// Options.StatusEvery while the printer holds jobs, so they resume as soon as
+// it is ready; checking before and after a job is the transport's Send's job
+// (it returns a *HoldError).
 type StatusQuerier interface {
 	QueryStatus(ctx context.Context) (Status, error)
 }

@@ -26,10 +26,11 @@ func (s *Spooler) work(id string, q *queue) {
 			probe = true // time to try the failed printer again, with the head job only
 		}
 		reason := s.blockLocked(q)
+		userPaused := s.paused
 		var changed []Job
 		if !stopping {
 			changed = s.syncHeldLocked(q, reason, probe, now)
-			changed = append(changed, s.expireLocked(q, reason, now)...)
+			changed = append(changed, s.expireLocked(q, userPaused, now)...)
 		}
 		var next *entry
 		if !stopping && (reason == "" || probe) && len(q.entries) > 0 && q.entries[0].stored {
@@ -41,7 +42,8 @@ func (s *Spooler) work(id string, q *queue) {
 		}
 		transport := q.transport
 		querier, _ := transport.(StatusQuerier)
-		wait := s.nextWakeLocked(q, reason, querier != nil, now)
+		poll := querier != nil && reason != "" && !userPaused && q.present
+		wait := s.nextWakeLocked(q, userPaused, poll, now)
 		s.mu.Unlock()
 
 		record := append(finished, changed...)
@@ -60,7 +62,7 @@ func (s *Spooler) work(id string, q *queue) {
 		}
 
 		if next == nil {
-			if querier != nil && reason != "" && reason != ReasonPaused && reason != ReasonDisconnected {
+			if poll {
 				s.pollStatus(q, querier)
 			}
 			if !s.sleep(q, timer, wait) {
@@ -204,10 +206,10 @@ func (s *Spooler) syncHeldLocked(q *queue, reason string, probe bool, now time.T
 	return changed
 }
 
-// expireLocked fails jobs held longer than HoldTimeout (never while paused:
-// that is the user's choice).
-func (s *Spooler) expireLocked(q *queue, reason string, now time.Time) []Job {
-	if s.opt.HoldTimeout < 0 || reason == ReasonPaused {
+// expireLocked fails jobs held longer than HoldTimeout (never while the user
+// paused printing: that is their choice).
+func (s *Spooler) expireLocked(q *queue, userPaused bool, now time.Time) []Job {
+	if s.opt.HoldTimeout < 0 || userPaused {
 		return nil
 	}
 	var expired []Job
@@ -231,7 +233,7 @@ func (s *Spooler) expireLocked(q *queue, reason string, now time.Time) []Job {
 
 // nextWakeLocked is how long the worker may sleep before something it must
 // act on without being poked: a retry, a status poll or a hold expiring.
-func (s *Spooler) nextWakeLocked(q *queue, reason string, canQuery bool, now time.Time) time.Duration {
+func (s *Spooler) nextWakeLocked(q *queue, userPaused, poll bool, now time.Time) time.Duration {
 	wait := time.Duration(0)
 	consider := func(d time.Duration) {
 		if d < time.Millisecond {
@@ -244,10 +246,10 @@ func (s *Spooler) nextWakeLocked(q *queue, reason string, canQuery bool, now tim
 	if q.failure != "" {
 		consider(q.retryAt.Sub(now))
 	}
-	if canQuery && reason != "" && reason != ReasonPaused && reason != ReasonDisconnected {
+	if poll {
 		consider(s.opt.StatusEvery)
 	}
-	if s.opt.HoldTimeout > 0 && reason != ReasonPaused {
+	if s.opt.HoldTimeout > 0 && !userPaused {
 		for _, e := range q.entries {
 			if !e.heldSince.IsZero() {
 				consider(e.heldSince.Add(s.opt.HoldTimeout).Sub(now))

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/usb"
+)
+
+// On macOS: libusb (gousb) in cgo builds.
+func discoveryWatchers() []watcher {
+	return []watcher{{name: "usb", run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
+		return usb.Watch(ctx, sp, usb.Options{Logger: log})
+	}}}
+}
