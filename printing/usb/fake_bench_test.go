@@ -20,8 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/internal/fakectl"
+	"github.com/labelbridge/labelbridge/printing"
 )
 
 // newTestLogger logs through t (Watch stops before the test ends).

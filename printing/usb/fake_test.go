@@ -35,9 +35,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labelbridge/labelbridge/internal/fakectl"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/store"
-	"github.com/labelbridge/labelbridge/internal/fakectl"
 )
 
 const (
