@@ -1,6 +1,214 @@
 package main
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
 
-// startCompat starts the opt-in Zebra Browser Print compatible endpoint.
-func (a *agent) startCompat(ctx context.Context) {}
+	"github.com/labelbridge/labelbridge/browserprint"
+	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/wsserver"
+)
+
+// compatRetry is how often a Browser Print endpoint whose port is taken
+// (Zebra's own app running) tries again.
+const compatRetry = 30 * time.Second
+
+// compatState is what browserPrint.get and browserPrint.set answer.
+type compatState struct {
+	Enabled   bool   `json:"enabled"`
+	Port      int    `json:"port"`
+	Listening bool   `json:"listening"`
+	Locked    bool   `json:"locked"`          // set by the admin policy
+	Error     string `json:"error,omitempty"` // why it is not listening
+}
+
+// compat runs the opt-in Zebra Browser Print compatible endpoint. One
+// goroutine (run) owns the listeners; the admin methods ask it for changes.
+type compat struct {
+	a       *agent
+	changes chan compatChange
+	state   chan chan compatState
+}
+
+type compatChange struct {
+	enabled bool
+	port    int
+	done    chan compatState
+}
+
+// startCompat starts the Browser Print endpoint when the config turns it on,
+// and registers browserPrint.get / browserPrint.set for the panel, which turn
+// it on or off at once and save the choice in the config file.
+func (a *agent) startCompat(ctx context.Context) {
+	c := &compat{a: a, changes: make(chan compatChange), state: make(chan chan compatState)}
+	a.server.AddAdminMethods(
+		wsserver.AdminMethod{Name: "browserPrint.get", Call: c.get},
+		wsserver.AdminMethod{Name: "browserPrint.set", Call: c.set},
+	)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		c.run(ctx, a.cfg.BrowserPrint.Enabled, a.cfg.BrowserPrint.Port)
+	}()
+}
+
+// run listens while enabled, retries a taken port, and applies changes
+// until ctx ends.
+func (c *compat) run(ctx context.Context, enabled bool, port int) {
+	var (
+		srvs    []*http.Server
+		lastErr string
+		retry   <-chan time.Time
+		timer   *time.Timer
+	)
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, s := range srvs {
+			_ = s.Shutdown(sctx)
+		}
+		if len(srvs) > 0 {
+			c.a.log.Info("Browser Print compatibility stopped", "port", port)
+		}
+		srvs = nil
+	}
+	apply := func() {
+		if timer != nil {
+			timer.Stop()
+			retry = nil
+		}
+		lastErr = ""
+		if !enabled || len(srvs) > 0 {
+			return
+		}
+		var err error
+		srvs, err = c.listen(port)
+		if err != nil {
+			lastErr = err.Error()
+			c.a.log.Warn("Browser Print compatibility is on but cannot listen; trying again every 30 s", "port", port, "err", err)
+			timer = time.NewTimer(compatRetry)
+			retry = timer.C
+		}
+	}
+	now := func() compatState {
+		return compatState{Enabled: enabled, Port: port, Listening: len(srvs) > 0, Locked: c.locked(), Error: lastErr}
+	}
+	apply()
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-retry:
+			apply()
+		case ch := <-c.state:
+			ch <- now()
+		case ch := <-c.changes:
+			if ch.port != port || !ch.enabled {
+				stop()
+			}
+			enabled, port = ch.enabled, ch.port
+			apply()
+			ch.done <- now()
+		}
+	}
+}
+
+// listen serves the endpoint on 127.0.0.1:port (and [::1]:port).
+func (c *compat) listen(port int) ([]*http.Server, error) {
+	ls, err := wsserver.Listen(port)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			who := portOwner(port)
+			if who == "" {
+				who = "another program (Zebra Browser Print?)"
+			}
+			return nil, fmt.Errorf("port %d is in use by %s: quit it, or choose another port for browserPrint", port, who)
+		}
+		return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", port, err)
+	}
+	h := browserprint.New(c.a.spooler, c.a.sites, browserprint.Options{
+		Port: port, Token: c.a.token, Version: version, MaxBodyBytes: int64(c.a.cfg.Limits.MaxJobBytes) + 1<<20,
+		Logger: c.a.log.With("component", "browserprint"),
+	})
+	var srvs []*http.Server
+	for _, l := range ls {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		srvs = append(srvs, srv)
+		go func(l net.Listener) {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				c.a.log.Error("Browser Print server stopped", "addr", l.Addr(), "err", err)
+			}
+		}(l)
+	}
+	c.a.log.Info("Browser Print compatibility listening", "url", fmt.Sprintf("http://127.0.0.1:%d/available", port))
+	return srvs, nil
+}
+
+func (c *compat) locked() bool { return c.a.cfg.PolicyKeys["browserPrint"] }
+
+func (c *compat) get(ctx context.Context, _ json.RawMessage) (any, error) {
+	ch := make(chan compatState, 1)
+	select {
+	case c.state <- ch:
+		return <-ch, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// set turns the endpoint on or off ({"enabled": bool, "port"?: n}), saves it
+// in the user's config file and answers the new state.
+func (c *compat) set(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p struct {
+		Enabled *bool `json:"enabled"`
+		Port    int   `json:"port"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil || p.Enabled == nil {
+		msg := "params: want {\"enabled\": true|false, \"port\"?: number}"
+		if err != nil {
+			msg += ": " + err.Error()
+		}
+		return nil, &printing.Error{Code: printing.ErrReasonInvalidParams, Msg: msg}
+	}
+	if c.locked() {
+		return nil, &printing.Error{Code: printing.ErrReasonNotAllowed, Msg: "browserPrint is set by the admin policy and cannot be changed here"}
+	}
+	cur, err := c.get(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if p.Port == 0 {
+		p.Port = cur.(compatState).Port
+	}
+	if p.Port < 1 || p.Port > 65535 || p.Port == c.a.port {
+		return nil, &printing.Error{Code: printing.ErrReasonInvalidParams, Msg: fmt.Sprintf("port: must be 1 to 65535 and not the agent's port %d, got %d", c.a.port, p.Port)}
+	}
+	err = c.a.writer.Update(func(cfg *config.Config) error {
+		cfg.BrowserPrint = config.BrowserPrint{Enabled: *p.Enabled}
+		if p.Port != config.DefaultBrowserPrintPort {
+			cfg.BrowserPrint.Port = p.Port
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, &printing.Error{Code: printing.ErrReasonStoreFailed, Msg: "save the Browser Print setting", Err: err}
+	}
+	ch := compatChange{enabled: *p.Enabled, port: p.Port, done: make(chan compatState, 1)}
+	select {
+	case c.changes <- ch:
+		return <-ch.done, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

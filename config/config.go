@@ -223,7 +223,7 @@ func (c *Config) Validate() error {
 	if l.SendTimeout.Duration < time.Second {
 		return fmt.Errorf("limits.sendTimeout: must be at least 1s")
 	}
-	if bp := c.BrowserPrint.Port; bp < 1 || bp > 65535 || bp == c.Port {
+	if bp := c.BrowserPrint.Port; bp < 1 || bp > 65535 || (c.BrowserPrint.Enabled && bp == c.Port) {
 		return fmt.Errorf("browserPrint.port: must be 1 to 65535 and not the agent's port %d, got %d", c.Port, bp)
 	}
 	switch c.LogLevel {

@@ -1,0 +1,537 @@
+// Package browserprint serves an HTTP API compatible with Zebra Browser
+// Print (GET /available, GET /default, POST /write, POST /read, GET /config)
+// so pages written for Zebra's SDK print through Labelbridge to printers of
+// any brand. It runs on its own loopback port (9100 like Zebra's app, when
+// the user turns it on) with the same checks as the main API: the Host must
+// be a loopback name with that port (DNS-rebinding defence) and the Origin
+// must be on the allow-list; CORS headers are sent to allowed origins only.
+//
+// Printers are listed as Browser Print "devices" whose uid is the Labelbridge
+// printer id (with ':' written as '_', as some Zebra wrappers split on ':').
+// /write submits the data as a raw job through the spooler, with the page's
+// origin. Printer status queries (~HQES, ~HS, ! U1 getvar) are answered by
+// /read from Labelbridge's view of the printer, not read back from it.
+package browserprint
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/sites"
+)
+
+// Spooler is what the endpoint needs from the printing core.
+type Spooler interface {
+	Printers() []printing.Printer
+	DefaultPrinter() string
+	Submit(req printing.Request) <-chan printing.SubmitResult
+}
+
+// Gate decides on an Origin header (package sites is the real one). An
+// unknown origin is recorded as pending, so the user can approve it.
+type Gate interface {
+	Check(origin string, now time.Time) (canonical string, d sites.Decision)
+}
+
+// Options configure a Handler.
+type Options struct {
+	Port    int    // the port clients must name in Host
+	Token   string // the local CLI token: programs without an Origin may present it (Authorization: Bearer …)
+	Version string // the agent's version, for /config
+	// MaxBodyBytes bounds a request body (default 16 MiB).
+	MaxBodyBytes int64
+	Logger       *slog.Logger
+}
+
+// Handler is the Browser Print compatible API. Create it with New.
+type Handler struct {
+	sp    Spooler
+	gate  Gate
+	opt   Options
+	log   *slog.Logger
+	hosts map[string]bool
+
+	mu      sync.Mutex
+	replies map[string][]byte // origin + printer → what /read returns next
+	order   []string          // reply keys, oldest first (bounded)
+}
+
+const (
+	maxReplyKeys  = 256
+	maxReplyBytes = 64 << 10
+	// Provider names Labelbridge as the device provider (Zebra's own app
+	// names its Java provider classes here).
+	Provider = "com.labelbridge.provider"
+)
+
+// New builds a Handler.
+func New(sp Spooler, gate Gate, opt Options) *Handler {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = 16 << 20
+	}
+	p := strconv.Itoa(opt.Port)
+	return &Handler{
+		sp: sp, gate: gate, opt: opt, log: opt.Logger,
+		hosts:   map[string]bool{"127.0.0.1:" + p: true, "localhost:" + p: true, "[::1]:" + p: true},
+		replies: map[string][]byte{},
+	}
+}
+
+// Device is a printer as Browser Print describes it.
+type Device struct {
+	Name         string `json:"name"`
+	UID          string `json:"uid"`
+	Connection   string `json:"connection"`
+	DeviceType   string `json:"deviceType"`
+	Version      int    `json:"version"`
+	Provider     string `json:"provider"`
+	Manufacturer string `json:"manufacturer"`
+}
+
+// UID is the Browser Print uid of a Labelbridge printer id.
+func UID(printerID string) string { return strings.ReplaceAll(printerID, ":", "_") }
+
+// DeviceOf describes a printer as a Browser Print device.
+func DeviceOf(p printing.Printer) Device {
+	conn := map[string]string{
+		printing.ConnUSB: "usb", printing.ConnNetwork: "network",
+		printing.ConnSpooler: "driver", printing.ConnVirtual: "driver",
+	}[p.Connection]
+	if conn == "" {
+		conn = "driver"
+	}
+	maker := p.Vendor
+	if maker == "" {
+		maker = "Unknown"
+	}
+	return Device{
+		Name: p.Name, UID: UID(p.ID), Connection: conn, DeviceType: "printer",
+		Version: 3, Provider: Provider, Manufacturer: maker,
+	}
+}
+
+// failure is an error answer: HTTP status and text (Zebra's SDK hands the
+// response text to the page's error callback).
+type failure struct {
+	status int
+	msg    string
+}
+
+func (f *failure) Error() string { return f.msg }
+
+func fail(status int, format string, args ...any) *failure {
+	return &failure{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// ServeHTTP checks Host and Origin, then routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.hosts[strings.ToLower(r.Host)] {
+		h.log.Warn("Browser Print: refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
+		writeText(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d or localhost:%d", r.Host, h.opt.Port, h.opt.Port))
+		return
+	}
+	origin, err := h.authorize(w, r)
+	if err != nil {
+		h.log.Warn("Browser Print: refused request", "origin", r.Header.Get("Origin"), "path", r.URL.Path, "err", err.msg)
+		writeText(w, err.status, err.msg)
+		return
+	}
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if err := h.route(w, r, origin); err != nil {
+		var f *failure
+		if !errors.As(err, &f) {
+			f = &failure{status: http.StatusInternalServerError, msg: err.Error()}
+		}
+		h.log.Debug("Browser Print: request failed", "origin", origin, "path", r.URL.Path, "status", f.status, "err", f.msg)
+		writeText(w, f.status, f.msg)
+	}
+}
+
+// authorize returns the canonical origin of an allowed page ("cli" for a
+// program with the local token) and sets the CORS headers.
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) (string, *failure) {
+	header, hasOrigin := r.Header["Origin"]
+	if !hasOrigin {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if h.opt.Token != "" && ok && subtle.ConstantTimeCompare([]byte(tok), []byte(h.opt.Token)) == 1 {
+			return "cli", nil
+		}
+		return "", fail(http.StatusForbidden, "no Origin header: browsers always send one; other programs must present the local token (Authorization: Bearer …)")
+	}
+	origin := ""
+	if len(header) > 0 {
+		origin = header[0]
+	}
+	canon, d := h.gate.Check(origin, time.Now())
+	if d != sites.Invalid {
+		// Refusals are readable by the page too, so it can tell the user
+		// what to do; they carry no data.
+		w.Header().Set("Access-Control-Allow-Origin", canon)
+		w.Header().Set("Vary", "Origin")
+	}
+	switch d {
+	case sites.Allowed:
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		hd.Set("Access-Control-Allow-Headers", "Content-Type")
+		hd.Set("Access-Control-Allow-Private-Network", "true")
+		hd.Set("Access-Control-Max-Age", "600")
+		return canon, nil
+	case sites.Denied:
+		return "", fail(http.StatusForbidden, "origin %s was denied on this PC: open the Labelbridge panel to allow it", canon)
+	case sites.Pending:
+		return "", fail(http.StatusForbidden, "origin %s is not allowed to print yet: approve it in the Labelbridge tray menu or panel", canon)
+	default:
+		return "", fail(http.StatusForbidden, "origin %q cannot be allowed (opaque or malformed)", origin)
+	}
+}
+
+func (h *Handler) route(w http.ResponseWriter, r *http.Request, origin string) error {
+	type route struct {
+		method string
+		fn     func(http.ResponseWriter, *http.Request, string) error
+	}
+	routes := map[string]route{
+		"/available": {http.MethodGet, h.available},
+		"/default":   {http.MethodGet, h.defaultDevice},
+		"/write":     {http.MethodPost, h.write},
+		"/read":      {http.MethodPost, h.read},
+		"/config":    {http.MethodGet, h.config},
+		"/convert":   {http.MethodPost, unsupported("convert")},
+	}
+	rt, ok := routes[r.URL.Path]
+	if !ok {
+		return fail(http.StatusNotFound, "%s is not part of the Browser Print API (available, default, write, read, config)", r.URL.Path)
+	}
+	if r.Method != rt.method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
+		w.Header().Set("Allow", rt.method)
+		return fail(http.StatusMethodNotAllowed, "%s needs %s, got %s", r.URL.Path, rt.method, r.Method)
+	}
+	return rt.fn(w, r, origin)
+}
+
+func unsupported(what string) func(http.ResponseWriter, *http.Request, string) error {
+	return func(http.ResponseWriter, *http.Request, string) error {
+		return fail(http.StatusNotImplemented, "/%s is not supported by Labelbridge: send printer commands (ZPL) with /write, or print labels with the Labelbridge SDK", what)
+	}
+}
+
+// available lists every printer, keyed by device type as Zebra's SDK expects.
+func (h *Handler) available(w http.ResponseWriter, _ *http.Request, _ string) error {
+	devs := []Device{}
+	for _, p := range h.sp.Printers() {
+		devs = append(devs, DeviceOf(p))
+	}
+	return writeJSON(w, map[string]any{"printer": devs})
+}
+
+// defaultDevice is the default printer: JSON with ?type=printer, an empty
+// body when there is none (an empty {} breaks Zebra's SDK), and the
+// tab-separated text form some wrappers parse when no type is given.
+func (h *Handler) defaultDevice(w http.ResponseWriter, r *http.Request, _ string) error {
+	typ, hasType := r.URL.Query()["type"]
+	p, ok := h.printer(h.sp.DefaultPrinter())
+	if !ok || (hasType && (len(typ) == 0 || typ[0] != "printer")) {
+		writeText(w, http.StatusOK, "")
+		return nil
+	}
+	d := DeviceOf(p)
+	if hasType {
+		return writeJSON(w, d)
+	}
+	clean := func(s string) string { return strings.NewReplacer(":", "-", "\n", " ", "\t", " ").Replace(s) }
+	writeText(w, http.StatusOK, strings.Join([]string{
+		clean(d.Name),
+		"name:" + clean(d.Name), "deviceType:" + d.DeviceType, "connection:" + d.Connection,
+		"uid:" + clean(d.UID), "provider:" + clean(d.Provider), "manufacturer:" + clean(d.Manufacturer),
+	}, "\n\t"))
+	return nil
+}
+
+// config describes the application (Zebra's apiLevel naming; both spellings
+// seen in the wild are sent).
+func (h *Handler) config(w http.ResponseWriter, _ *http.Request, _ string) error {
+	v := "Labelbridge " + h.opt.Version
+	return writeJSON(w, map[string]any{"application": map[string]any{
+		"version": v, "apiLevel": 5, "api_level": 5, "buildNumber": 0, "build_number": 0,
+		"platform": runtime.GOOS, "supportedConversions": map[string]any{},
+	}})
+}
+
+// writeBody is what /write and /read receive.
+type writeBody struct {
+	Device *Device          `json:"device"`
+	Data   *string          `json:"data"`
+	URL    *string          `json:"url"`
+	Opts   *json.RawMessage `json:"options"`
+}
+
+// write submits the data as a raw job (once it is durably stored the page
+// gets 200 and an empty body) and queues the answers to any status queries
+// in it for /read. Data that is only queries prints nothing.
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, origin string) error {
+	body, err := h.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if body.URL != nil {
+		return fail(http.StatusNotImplemented, "sendUrl is not supported by Labelbridge: fetch the file in the page and send its contents with send()")
+	}
+	if body.Data == nil {
+		return fail(http.StatusBadRequest, "data: missing (the printer commands to send)")
+	}
+	if *body.Data == "" {
+		return fail(http.StatusBadRequest, "data: empty")
+	}
+	p, err := h.resolve(body.Device)
+	if err != nil {
+		return err
+	}
+	answers, onlyQueries := Queries(*body.Data, p, h.opt.Version)
+	if !onlyQueries {
+		lang := ""
+		if looksLikeZPL(*body.Data) {
+			lang = "zpl"
+		}
+		res, err := spool(r.Context(), h.sp, printing.Request{
+			Printer: p.ID, Origin: origin, Title: "Browser Print", Raw: []byte(*body.Data), Language: lang,
+		})
+		if err != nil {
+			return err
+		}
+		h.log.Debug("Browser Print: job stored", "origin", origin, "printer", p.ID, "job", res.Job.ID, "bytes", len(*body.Data))
+	}
+	if len(answers) > 0 {
+		h.queueReply(origin, p.ID, answers)
+	}
+	writeText(w, http.StatusOK, "")
+	return nil
+}
+
+// read returns (and forgets) what the printer "answered" since the last read.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, origin string) error {
+	body, err := h.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	p, err := h.resolve(body.Device)
+	if err != nil {
+		return err
+	}
+	writeText(w, http.StatusOK, string(h.takeReply(origin, p.ID)))
+	return nil
+}
+
+func spool(ctx context.Context, sp Spooler, req printing.Request) (printing.SubmitResult, error) {
+	select {
+	case res := <-sp.Submit(req):
+		if res.Err != nil {
+			return res, submitFailure(res.Err)
+		}
+		return res, nil
+	case <-ctx.Done():
+		return printing.SubmitResult{}, fail(http.StatusServiceUnavailable, "the request ended before the job was stored: %v", ctx.Err())
+	}
+}
+
+func submitFailure(err error) *failure {
+	status := map[string]int{
+		printing.ErrReasonPrinterNotFound: http.StatusNotFound,
+		printing.ErrReasonInvalidParams:   http.StatusBadRequest,
+		printing.ErrReasonPayloadTooLarge: http.StatusRequestEntityTooLarge,
+		printing.ErrReasonQueueFull:       http.StatusServiceUnavailable,
+		printing.ErrReasonUnavailable:     http.StatusServiceUnavailable,
+		"language_mismatch":               http.StatusUnprocessableEntity,
+	}[printing.ReasonOf(err, "")]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	return fail(status, "%v", err)
+}
+
+// readBody decodes a /write or /read body: JSON (Zebra's SDK sends it as
+// text/plain, so the type is not checked) or multipart from sendFile
+// (json={"device":…} plus the file in blob).
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (writeBody, error) {
+	var b writeBody
+	r.Body = http.MaxBytesReader(w, r.Body, h.opt.MaxBodyBytes)
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" {
+		return b, readMultipart(multipart.NewReader(r.Body, params["boundary"]), &b, h.opt.MaxBodyBytes)
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return b, bodyError(err, h.opt.MaxBodyBytes)
+	}
+	return b, parseBody(data, &b)
+}
+
+// parseBody decodes a JSON /write or /read body, explaining what is wrong.
+func parseBody(data []byte, b *writeBody) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail(http.StatusBadRequest, `empty body: send {"device": {…}, "data": "…"}`)
+	}
+	if err := json.Unmarshal(data, b); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fail(http.StatusBadRequest, "body: %s must be %s, got JSON %s", te.Field, te.Type, te.Value)
+		}
+		return fail(http.StatusBadRequest, "body is not JSON: %v", err)
+	}
+	return nil
+}
+
+func readMultipart(mr *multipart.Reader, b *writeBody, limit int64) error {
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return bodyError(err, limit)
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return bodyError(err, limit)
+		}
+		switch part.FormName() {
+		case "json":
+			var meta writeBody
+			if err := parseBody(data, &meta); err != nil {
+				return err
+			}
+			b.Device = meta.Device
+		case "blob":
+			s := string(data)
+			b.Data = &s
+		}
+	}
+	if b.Data == nil {
+		return fail(http.StatusBadRequest, "multipart body: the file part \"blob\" is missing")
+	}
+	return nil
+}
+
+func bodyError(err error, limit int64) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return fail(http.StatusRequestEntityTooLarge, "body is over the limit of %d bytes", limit)
+	}
+	return fail(http.StatusBadRequest, "read body: %v", err)
+}
+
+// resolve finds the printer a device names: by uid, then by name; no device
+// means the default printer.
+func (h *Handler) resolve(d *Device) (printing.Printer, error) {
+	printers := h.sp.Printers()
+	if d == nil || (d.UID == "" && d.Name == "") {
+		if p, ok := find(printers, h.sp.DefaultPrinter()); ok {
+			return p, nil
+		}
+		return printing.Printer{}, fail(http.StatusNotFound, "no device given and there is no default printer")
+	}
+	for _, p := range printers {
+		if d.UID != "" && (UID(p.ID) == d.UID || p.ID == d.UID) {
+			return p, nil
+		}
+	}
+	for _, p := range printers {
+		if d.Name != "" && (p.Name == d.Name || strings.ReplaceAll(p.Name, ":", "-") == d.Name) {
+			return p, nil
+		}
+	}
+	return printing.Printer{}, fail(http.StatusNotFound, "printer %q (uid %q) not found: GET /available lists the printers", d.Name, d.UID)
+}
+
+func (h *Handler) printer(id string) (printing.Printer, bool) {
+	return find(h.sp.Printers(), id)
+}
+
+func find(ps []printing.Printer, id string) (printing.Printer, bool) {
+	for _, p := range ps {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return printing.Printer{}, false
+}
+
+func (h *Handler) queueReply(origin, printer string, data []byte) {
+	key := origin + "\x00" + printer
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old, seen := h.replies[key]
+	if !seen {
+		h.order = append(h.order, key)
+		if len(h.order) > maxReplyKeys {
+			delete(h.replies, h.order[0])
+			h.order = h.order[1:]
+		}
+	}
+	buf := append(old, data...)
+	if len(buf) > maxReplyBytes { // nobody reads: keep the newest answers
+		buf = buf[len(buf)-maxReplyBytes:]
+	}
+	h.replies[key] = buf
+}
+
+func (h *Handler) takeReply(origin, printer string) []byte {
+	key := origin + "\x00" + printer
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	data, ok := h.replies[key]
+	if !ok {
+		return nil
+	}
+	delete(h.replies, key)
+	for i, k := range h.order {
+		if k == key {
+			h.order = append(h.order[:i], h.order[i+1:]...)
+			break
+		}
+	}
+	return data
+}
+
+func looksLikeZPL(s string) bool {
+	return strings.Contains(strings.ToUpper(s), "^XA")
+}
+
+func writeText(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, text)
+}
+
+func writeJSON(w http.ResponseWriter, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode reply: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(data)
+	return nil
+}
