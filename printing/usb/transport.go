@@ -79,13 +79,13 @@ func (t *transport) jobOptions(s *session) usbid.JobOptions {
 func (t *transport) with(ctx context.Context, fn func(context.Context, *session) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.closed.Load() || !t.w.begin() {
+	if t.closed.Load() || !t.w.Begin() {
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("usb printer %s: %w", t.id, errGone)}
 	}
-	defer t.w.end()
+	defer t.w.End()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stop := context.AfterFunc(t.w.stop, cancel)
+	stop := context.AfterFunc(t.w.Stopping(), cancel)
 	defer stop()
 
 	s, err := t.open()
@@ -193,7 +193,7 @@ func (t *transport) classifyOpen(op string, err error) error {
 	err = fmt.Errorf("usb printer %s: %s: %w", t.id, op, err)
 	switch {
 	case isGone(err):
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: err}
 	case isLibusb(err, gousb.ErrorAccess):
 		return &printing.HoldError{Why: usbid.ReasonAccessDenied, Err: fmt.Errorf("%w: %s", err, accessHint)}
@@ -206,7 +206,7 @@ func (t *transport) classifyOpen(op string, err error) error {
 // classify maps an I/O error during a job (usbid.JobOptions.Classify).
 func (t *transport) classify(err error) error {
 	if isGone(err) {
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("usb printer %s: %w", t.id, err)}
 	}
 	return fmt.Errorf("usb printer %s: %w", t.id, err)

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/gousb"
 
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/usbid"
 )
 
 func alt(num int, class gousb.Class, proto gousb.Protocol, eps ...gousb.EndpointDesc) gousb.InterfaceSetting {
@@ -78,7 +80,7 @@ func TestPickInterface(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	t.Parallel()
-	w := &watcher{rescan: make(chan struct{}, 1)}
+	w := &watcher{Loop: usbid.NewLoop(time.Second)}
 	tr := &transport{w: w, id: "usb:0a5f:0080:X"}
 	for _, tt := range []struct {
 		name string
@@ -114,9 +116,7 @@ func TestClassify(t *testing.T) {
 	if errors.As(tr.classify(gousb.TransferStall), &h) {
 		t.Errorf("a stall is not a hold: %v", h)
 	}
-	select {
-	case <-w.rescan:
-	default:
+	if !w.TakeNudge() {
 		t.Error("a vanished device did not ask for a rescan")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/google/gousb"
@@ -29,7 +28,7 @@ func Watch(ctx context.Context, sink Sink, opt Options) error {
 		return err
 	}
 	defer w.close()
-	w.run(ctx)
+	w.Run(ctx, w.scan)
 	return nil
 }
 
@@ -59,13 +58,7 @@ type watcher struct {
 	opt  Options
 	log  *slog.Logger
 
-	stop   context.Context // ends when the watcher closes: cancels work in flight
-	cancel context.CancelFunc
-	rescan chan struct{}
-
-	opMu   sync.Mutex // guards closed against ops.Add
-	closed bool
-	ops    sync.WaitGroup
+	*usbid.Loop
 
 	present map[devKey]*device // scan state: used by the scan goroutine only
 	ids     map[string]devKey
@@ -88,48 +81,11 @@ func newWatcher(sink Sink, opt Options) (*watcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("usb: %w", err)
 	}
-	stop, cancel := context.WithCancel(context.Background())
 	return &watcher{
-		uctx: uctx, sink: sink, opt: opt, log: opt.Logger,
-		stop: stop, cancel: cancel, rescan: make(chan struct{}, 1),
+		uctx: uctx, sink: sink, opt: opt, log: opt.Logger, Loop: usbid.NewLoop(opt.Interval),
 		present: map[devKey]*device{}, ids: map[string]devKey{},
 	}, nil
 }
-
-func (w *watcher) run(ctx context.Context) {
-	t := time.NewTicker(w.opt.Interval)
-	defer t.Stop()
-	for {
-		w.scan(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.rescan:
-		}
-	}
-}
-
-// nudge asks for a scan now (a transport saw its device vanish).
-func (w *watcher) nudge() {
-	select {
-	case w.rescan <- struct{}{}:
-	default:
-	}
-}
-
-// begin registers an operation on a device; false once the watcher closed.
-func (w *watcher) begin() bool {
-	w.opMu.Lock()
-	defer w.opMu.Unlock()
-	if w.closed {
-		return false
-	}
-	w.ops.Add(1)
-	return true
-}
-
-func (w *watcher) end() { w.ops.Done() }
 
 // close detaches every printer, waits for work in flight and closes libusb.
 func (w *watcher) close() {
@@ -138,11 +94,7 @@ func (w *watcher) close() {
 			w.sink.Detach(d.id)
 		}
 	}
-	w.opMu.Lock()
-	w.closed = true
-	w.opMu.Unlock()
-	w.cancel()
-	w.ops.Wait()
+	w.Shutdown()
 	if err := w.uctx.Close(); err != nil {
 		w.log.Warn("usb: close libusb", "err", err)
 	}
@@ -337,12 +289,12 @@ func (w *watcher) identify(d *device, desc *gousb.DeviceDesc) {
 // initialStatus asks a new printer for its status in the background, so the
 // list shows "paper out" before the first job.
 func (w *watcher) initialStatus(tr *transport) {
-	if !w.begin() {
+	if !w.Begin() {
 		return
 	}
 	go func() {
-		defer w.end()
-		ctx, cancel := context.WithTimeout(w.stop, 2*w.opt.StatusTimeout)
+		defer w.End()
+		ctx, cancel := context.WithTimeout(w.Stopping(), 2*w.opt.StatusTimeout)
 		defer cancel()
 		st, err := tr.QueryStatus(ctx)
 		if err != nil {

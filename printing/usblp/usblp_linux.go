@@ -37,7 +37,7 @@ const busyHint = "another program has the printer node open (usblp allows one at
 func WatchLP(ctx context.Context, sink Sink, opt Options) error {
 	w := newWatcher(sink, opt)
 	defer w.close()
-	w.run(ctx)
+	w.Run(ctx, w.scan)
 	return nil
 }
 
@@ -59,13 +59,7 @@ type watcher struct {
 	opt  Options
 	log  *slog.Logger
 
-	stop   context.Context
-	cancel context.CancelFunc
-	rescan chan struct{}
-
-	opMu   sync.Mutex
-	closed bool
-	ops    sync.WaitGroup
+	*usbid.Loop
 
 	present map[string]*node // by path; the scan goroutine's
 	ids     map[string]string
@@ -73,43 +67,9 @@ type watcher struct {
 
 func newWatcher(sink Sink, opt Options) *watcher {
 	opt.fill()
-	stop, cancel := context.WithCancel(context.Background())
-	return &watcher{sink: sink, opt: opt, log: opt.Logger, stop: stop, cancel: cancel,
-		rescan: make(chan struct{}, 1), present: map[string]*node{}, ids: map[string]string{}}
+	return &watcher{sink: sink, opt: opt, log: opt.Logger, Loop: usbid.NewLoop(opt.Interval),
+		present: map[string]*node{}, ids: map[string]string{}}
 }
-
-func (w *watcher) run(ctx context.Context) {
-	t := time.NewTicker(w.opt.Interval)
-	defer t.Stop()
-	for {
-		w.scan(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.rescan:
-		}
-	}
-}
-
-func (w *watcher) nudge() {
-	select {
-	case w.rescan <- struct{}{}:
-	default:
-	}
-}
-
-func (w *watcher) begin() bool {
-	w.opMu.Lock()
-	defer w.opMu.Unlock()
-	if w.closed {
-		return false
-	}
-	w.ops.Add(1)
-	return true
-}
-
-func (w *watcher) end() { w.ops.Done() }
 
 func (w *watcher) close() {
 	for _, n := range w.present {
@@ -117,11 +77,7 @@ func (w *watcher) close() {
 			w.sink.Detach(n.id)
 		}
 	}
-	w.opMu.Lock()
-	w.closed = true
-	w.opMu.Unlock()
-	w.cancel()
-	w.ops.Wait()
+	w.Shutdown()
 }
 
 func statKey(path string) (nodeKey, error) {
@@ -228,10 +184,10 @@ func (w *watcher) identify(n *node) {
 	w.log.Info("usblp: printer found", "printer", p.ID, "name", p.Name, "language", p.Language, "node", path,
 		"device_id", usbid.DecodeDeviceID(rawID), "sysfs", s.any)
 	w.sink.Attach(p, tr)
-	if denied == nil && !w.opt.NoInitialStatus && w.begin() {
+	if denied == nil && !w.opt.NoInitialStatus && w.Begin() {
 		go func() {
-			defer w.end()
-			ctx, cancel := context.WithTimeout(w.stop, 2*w.opt.StatusTimeout)
+			defer w.End()
+			ctx, cancel := context.WithTimeout(w.Stopping(), 2*w.opt.StatusTimeout)
 			defer cancel()
 			if st, err := tr.QueryStatus(ctx); err == nil && !tr.closed.Load() {
 				w.sink.SetStatus(tr.id, st)
@@ -326,17 +282,17 @@ func (t *transport) jobOptions(p *port) usbid.JobOptions {
 func (t *transport) with(ctx context.Context, fn func(context.Context, *port) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.closed.Load() || !t.w.begin() {
+	if t.closed.Load() || !t.w.Begin() {
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("printer %s: node %s is gone", t.id, t.key.path)}
 	}
-	defer t.w.end()
+	defer t.w.End()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stop := context.AfterFunc(t.w.stop, cancel)
+	stop := context.AfterFunc(t.w.Stopping(), cancel)
 	defer stop()
 
 	if t.gone() {
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("printer %s: node %s is gone", t.id, t.key.path)}
 	}
 	f, err := os.OpenFile(t.key.path, os.O_RDWR|syscall.O_CLOEXEC, 0)
@@ -357,7 +313,7 @@ func (t *transport) classifyOpen(err error) error {
 	err = fmt.Errorf("printer %s: open %s: %w", t.id, t.key.path, err)
 	switch {
 	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ENXIO):
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: err}
 	case errors.Is(err, os.ErrPermission):
 		return &printing.HoldError{Why: usbid.ReasonAccessDenied, Err: fmt.Errorf("%w: %s", err, accessHint)}
@@ -375,7 +331,7 @@ func (t *transport) classify(err error) error {
 	case errors.Is(err, syscall.ENOSPC):
 		return &printing.HoldError{Why: printing.ReasonPaperOut, Err: err}
 	case errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ENXIO), t.gone():
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: err}
 	case errors.Is(err, syscall.EIO):
 		return &printing.HoldError{Why: usbid.ReasonPrinterError, Err: err}

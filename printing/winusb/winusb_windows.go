@@ -35,21 +35,11 @@ func Watch(ctx context.Context, sink Sink, opt Options) error {
 		return fmt.Errorf("winusb: list usbprint interfaces: %w", err)
 	}
 	opt.fill()
-	stop, cancel := context.WithCancel(context.Background())
-	w := &watcher{sink: sink, opt: opt, log: opt.Logger, guid: guid, stop: stop, cancel: cancel,
-		rescan: make(chan struct{}, 1), present: map[string]*device{}, ids: map[string]string{}}
+	w := &watcher{sink: sink, opt: opt, log: opt.Logger, guid: guid, Loop: usbid.NewLoop(opt.Interval),
+		present: map[string]*device{}, ids: map[string]string{}}
 	defer w.close()
-	t := time.NewTicker(opt.Interval)
-	defer t.Stop()
-	for {
-		w.scan(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-w.rescan:
-		}
-	}
+	w.Run(ctx, w.scan)
+	return nil
 }
 
 func listInterfaces(guid *windows.GUID) ([]string, error) {
@@ -69,36 +59,11 @@ type watcher struct {
 	log  *slog.Logger
 	guid windows.GUID
 
-	stop   context.Context
-	cancel context.CancelFunc
-	rescan chan struct{}
-
-	opMu   sync.Mutex
-	closed bool
-	ops    sync.WaitGroup
+	*usbid.Loop
 
 	present map[string]*device // by interface path
 	ids     map[string]string
 }
-
-func (w *watcher) nudge() {
-	select {
-	case w.rescan <- struct{}{}:
-	default:
-	}
-}
-
-func (w *watcher) begin() bool {
-	w.opMu.Lock()
-	defer w.opMu.Unlock()
-	if w.closed {
-		return false
-	}
-	w.ops.Add(1)
-	return true
-}
-
-func (w *watcher) end() { w.ops.Done() }
 
 func (w *watcher) close() {
 	for _, d := range w.present {
@@ -106,11 +71,7 @@ func (w *watcher) close() {
 			w.sink.Detach(d.id)
 		}
 	}
-	w.opMu.Lock()
-	w.closed = true
-	w.opMu.Unlock()
-	w.cancel()
-	w.ops.Wait()
+	w.Shutdown()
 }
 
 // isPresent reports whether the interface is still listed.
@@ -175,7 +136,7 @@ func (w *watcher) identify(d *device) {
 	var rawID []byte
 	s, err := openSession(d.path)
 	if err == nil {
-		ctx, cancel := context.WithTimeout(w.stop, w.opt.StatusTimeout)
+		ctx, cancel := context.WithTimeout(w.Stopping(), w.opt.StatusTimeout)
 		rawID, err = s.ioctl(ctx, ioctlGet1284ID, 1024)
 		cancel()
 		s.close()
@@ -199,10 +160,10 @@ func (w *watcher) identify(d *device) {
 	w.ids[p.ID] = d.path
 	w.log.Info("winusb: printer found", "printer", p.ID, "name", p.Name, "language", p.Language, "path", d.path)
 	w.sink.Attach(p, tr)
-	if !w.opt.NoInitialStatus && w.begin() {
+	if !w.opt.NoInitialStatus && w.Begin() {
 		go func() {
-			defer w.end()
-			ctx, cancel := context.WithTimeout(w.stop, 2*w.opt.StatusTimeout)
+			defer w.End()
+			ctx, cancel := context.WithTimeout(w.Stopping(), 2*w.opt.StatusTimeout)
 			defer cancel()
 			if st, err := tr.QueryStatus(ctx); err == nil && !tr.closed.Load() {
 				w.sink.SetStatus(tr.id, st)
@@ -262,13 +223,13 @@ func (t *transport) jobOptions(s *session) usbid.JobOptions {
 func (t *transport) with(ctx context.Context, fn func(context.Context, *session) error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.closed.Load() || !t.w.begin() {
+	if t.closed.Load() || !t.w.Begin() {
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("printer %s is gone", t.id)}
 	}
-	defer t.w.end()
+	defer t.w.End()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stop := context.AfterFunc(t.w.stop, cancel)
+	stop := context.AfterFunc(t.w.Stopping(), cancel)
 	defer stop()
 	s, err := openSession(t.path)
 	if err != nil {
@@ -284,7 +245,7 @@ func (t *transport) classifyOpen(err error) error {
 	case errors.Is(err, windows.ERROR_ACCESS_DENIED), errors.Is(err, windows.ERROR_SHARING_VIOLATION):
 		return &printing.HoldError{Why: usbid.ReasonDeviceBusy, Err: fmt.Errorf("%w: %s", err, busyHint)}
 	case !t.w.isPresent(t.path):
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: err}
 	}
 	return err
@@ -294,7 +255,7 @@ func (t *transport) classify(err error) error {
 	err = fmt.Errorf("printer %s: %w", t.id, err)
 	if errors.Is(err, windows.ERROR_DEVICE_NOT_CONNECTED) || errors.Is(err, windows.ERROR_NO_SUCH_DEVICE) ||
 		errors.Is(err, windows.ERROR_GEN_FAILURE) || !t.w.isPresent(t.path) {
-		t.w.nudge()
+		t.w.Nudge()
 		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: err}
 	}
 	return err
