@@ -21,5 +21,13 @@ build:
 bench: build
 	./bin/labelbridge bench
 
+## dist: every release artifact into dist/ (Windows exe, NSIS and MSI
+## installers, .deb; see docs/install.md). DIST_TARGETS narrows it
+## (windows, msi, deb); SIGN_PKCS12/SIGN_PASSWORD sign the Windows files.
+DIST_TARGETS ?=
+dist:
+	scripts/deps.sh dist
+	VERSION=$(VERSION) scripts/dist.sh $(DIST_TARGETS)
+
 clean:
 	rm -rf bin dist

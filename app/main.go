@@ -87,6 +87,8 @@ func run(args []string) error {
 		return runBench(rest)
 	case "paths":
 		return runPaths(rest)
+	case "service":
+		return runService(rest)
 	case "version", "--version", "-v":
 		fmt.Println("labelbridge", version)
 		return nil

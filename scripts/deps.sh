@@ -2,6 +2,7 @@
 # Installs the Debian/Ubuntu packages Labelbridge needs, only those missing.
 #   scripts/deps.sh run    what building and running the app needs
 #   scripts/deps.sh test   everything the whole test suite needs
+#   scripts/deps.sh dist   what building the installers needs
 # Package lists live in scripts/deps/*.txt (run.txt for run; all for test).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,7 +10,8 @@ mode=${1:-run}
 case $mode in
   run) lists=(deps/run.txt) ;;
   test) lists=(deps/*.txt) ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  dist) lists=(deps/run.txt deps/test-dist.txt) ;;
+  *) echo "usage: $0 run|test|dist" >&2; exit 2 ;;
 esac
 
 if ! command -v go >/dev/null 2>&1; then

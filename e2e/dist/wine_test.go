@@ -1,0 +1,454 @@
+package dist
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// One wine prefix for the whole run: creating one takes several seconds.
+var (
+	wineOnce   sync.Once
+	winePrefix string
+	wineErr    error
+)
+
+func wineEnv() []string {
+	return append(os.Environ(), "WINEPREFIX="+winePrefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "DISPLAY=")
+}
+
+// needWine returns the shared prefix, creating it on first use.
+func needWine(t *testing.T) string {
+	t.Helper()
+	needDist(t)
+	wineOnce.Do(func() {
+		winePrefix, wineErr = os.MkdirTemp("", "labelbridge-wine-")
+		if wineErr != nil {
+			return
+		}
+		if out, err := wineRun(nil, "wineboot", "--init"); err != nil {
+			wineErr = fmt.Errorf("wineboot: %v\n%s", err, out)
+			return
+		}
+		// Go (1.24+) needs bcryptprimitives.dll!ProcessPrng, which Debian 12's
+		// wine 8.0 lacks: forward it to advapi32!SystemFunction036 (RtlGenRandom).
+		dll := forwarderDLL("bcryptprimitives.dll", map[string]string{"ProcessPrng": "advapi32.SystemFunction036"})
+		sys32 := filepath.Join(winePrefix, "drive_c", "windows", "system32")
+		wineErr = os.WriteFile(filepath.Join(sys32, "bcryptprimitives.dll"), dll, 0o644)
+	})
+	if wineErr != nil {
+		t.Fatalf("wine prefix: %v", wineErr)
+	}
+	return winePrefix
+}
+
+// stopWine ends every process of the prefix and removes it (from TestMain).
+func stopWine() {
+	if winePrefix == "" {
+		return
+	}
+	cmd := exec.Command("wineserver", "-k")
+	cmd.Env = wineEnv()
+	_ = cmd.Run()
+	wait := exec.Command("wineserver", "-w")
+	wait.Env = wineEnv()
+	_ = wait.Run()
+	_ = os.RemoveAll(winePrefix)
+}
+
+// wine runs a Windows program to completion.
+func wine(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	return wineRun(env, args...)
+}
+
+// wineRun runs wine with its output in a file, not a pipe: wineserver and
+// wine's services outlive the program and would hold a pipe open.
+func wineRun(env []string, args ...string) (string, error) {
+	f, err := os.CreateTemp("", "wine-out-")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "wine", args...)
+	cmd.Env = append(wineEnv(), env...)
+	cmd.Stdout, cmd.Stderr = f, f
+	err = cmd.Run()
+	out, _ := os.ReadFile(f.Name())
+	return strings.ReplaceAll(string(out), "\r", ""), err
+}
+
+// regQuery reads a registry key of the prefix ("" when it is missing).
+func regQuery(t *testing.T, key string) string {
+	t.Helper()
+	out, err := wine(t, nil, "reg", "query", key)
+	if err != nil {
+		return ""
+	}
+	return out
+}
+
+// winePIDs are the unix PIDs of this prefix's processes whose command
+// line contains s.
+func winePIDs(s string) []int {
+	var pids []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !bytes.Contains(bytes.ToLower(cmdline), []byte(strings.ToLower(s))) {
+			continue
+		}
+		environ, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil || !bytes.Contains(environ, []byte("WINEPREFIX="+winePrefix+"\x00")) {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err == nil && bytes.Contains(stat, []byte(") Z ")) {
+			continue // a zombie has exited
+		}
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// eventually polls cond until it returns nil or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %v", timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func waitNoPID(t *testing.T, pid int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if !slices.Contains(winePIDs("labelbridge.exe"), pid) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("labelbridge.exe (pid %d) still running after %s", pid, timeout)
+}
+
+func TestWineExe(t *testing.T) {
+	needWine(t)
+	exe := filepath.Join(distDir, "windows-amd64", "labelbridge.exe")
+	out, err := wine(t, nil, exe, "version")
+	if err != nil || strings.TrimSpace(out) != "labelbridge "+testVersion {
+		t.Fatalf("wine labelbridge.exe version: %v\n%q", err, out)
+	}
+
+	// serve under wine, handshake from Linux over loopback.
+	home := t.TempDir()
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "wine", exe, "serve", "--port", strconv.Itoa(port))
+	cmd.Env = append(wineEnv(), "LABELBRIDGE_HOME=Z:"+strings.ReplaceAll(home, "/", `\`), `LABELBRIDGE_POLICY=Z:\nonexistent\policy.json`)
+	logs, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logs.Close()
+	cmd.Stdout, cmd.Stderr = logs, logs // a file: wine's helpers would hold a pipe open
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}()
+	alive := func() error {
+		select {
+		case err := <-exited:
+			exited <- err
+			return fmt.Errorf("%v", err)
+		default:
+			return nil
+		}
+	}
+	waitHealthz(t, port, testVersion, time.Minute, alive)
+	handshake(t, port, filepath.Join(home, "config", "token"))
+}
+
+func userDir(t *testing.T, prefix string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(prefix, "drive_c", "users", "*", "AppData"))
+	for _, d := range m {
+		if !strings.Contains(d, "Public") {
+			return filepath.Dir(d)
+		}
+	}
+	t.Fatalf("no user folder in the wine prefix: %v", m)
+	return ""
+}
+
+// The per-user NSIS installer: silent install starts the app, a second
+// install stops it and upgrades in place, the uninstaller cleans up.
+func TestWineNSIS(t *testing.T) {
+	prefix := needWine(t)
+	setup := artifact(t, "Labelbridge-"+testVersion+"-windows-amd64-installer.exe")
+	user := userDir(t, prefix)
+	instDir := filepath.Join(user, "AppData", "Local", "Programs", "Labelbridge")
+	const runKey = `HKCU\Software\Microsoft\Windows\CurrentVersion\Run`
+	port := freePort(t)
+	env := []string{"LABELBRIDGE_PORT=" + strconv.Itoa(port)} // inherited by the app the installer starts
+
+	if out, err := wine(t, env, setup, "/S"); err != nil {
+		t.Fatalf("install: %v\n%s", err, out)
+	}
+	for _, f := range []string{"labelbridge.exe", "labelbridge.ico", "uninstall.exe"} {
+		if _, err := os.Stat(filepath.Join(instDir, f)); err != nil {
+			t.Errorf("installed %s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(user, "AppData", "Roaming", "Microsoft", "Windows", "Start Menu", "Programs", "Labelbridge.lnk")); err != nil {
+		t.Errorf("Start-menu entry: %v", err)
+	}
+	if out := regQuery(t, runKey); !strings.Contains(out, `Labelbridge    REG_SZ    "C:\users\`) || !strings.Contains(out, `\AppData\Local\Programs\Labelbridge\labelbridge.exe"`) {
+		t.Errorf("HKCU Run value missing:\n%s", out)
+	}
+	uninst := regQuery(t, `HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Labelbridge`)
+	for _, w := range []string{"DisplayName    REG_SZ    Labelbridge", "DisplayVersion    REG_SZ    " + testVersion, `uninstall.exe"`} {
+		if !strings.Contains(uninst, w) {
+			t.Errorf("Uninstall key lacks %q:\n%s", w, uninst)
+		}
+	}
+	// The installer started the app.
+	waitHealthz(t, port, testVersion, time.Minute, nil)
+	first := winePIDs(`Programs\Labelbridge\labelbridge.exe`)
+	if len(first) != 1 {
+		t.Fatalf("want one running labelbridge.exe, got pids %v", first)
+	}
+
+	// Upgrade in place: the running copy is stopped, the new one started.
+	if out, err := wine(t, env, setup, "/S"); err != nil {
+		t.Fatalf("upgrade: %v\n%s", err, out)
+	}
+	waitNoPID(t, first[0], 30*time.Second)
+	waitHealthz(t, port, testVersion, time.Minute, nil)
+	second := winePIDs(`Programs\Labelbridge\labelbridge.exe`)
+	if len(second) != 1 || second[0] == first[0] {
+		t.Fatalf("after the upgrade want one new labelbridge.exe, got %v (before %v)", second, first)
+	}
+	dataDir := filepath.Join(user, "AppData", "Local", "Labelbridge")
+	waitFile(t, filepath.Join(dataDir, "jobs.db"), 30*time.Second)
+
+	// Silent uninstall keeps the job history; /PURGE removes it.
+	if out, err := wine(t, nil, filepath.Join(instDir, "uninstall.exe"), "/S"); err != nil {
+		t.Fatalf("uninstall: %v\n%s", err, out)
+	}
+	waitNoPID(t, second[0], 30*time.Second)
+	waitDown(t, port, 30*time.Second)
+	// NSIS runs the uninstaller from a temporary copy: poll for the end state.
+	eventually(t, 30*time.Second, func() error {
+		if _, err := os.Stat(instDir); !os.IsNotExist(err) {
+			ents, _ := os.ReadDir(instDir)
+			return fmt.Errorf("install folder left after uninstall: %v", ents)
+		}
+		if out := regQuery(t, runKey); strings.Contains(out, "Labelbridge") {
+			return fmt.Errorf("HKCU Run value left after uninstall:\n%s", out)
+		}
+		return nil
+	})
+	if _, err := os.Stat(filepath.Join(dataDir, "jobs.db")); err != nil {
+		t.Errorf("a silent uninstall must keep the job history: %v", err)
+	}
+
+	// Reinstall without starting, then uninstall with /PURGE.
+	if out, err := wine(t, env, setup, "/S", "/NORUN"); err != nil {
+		t.Fatalf("reinstall: %v\n%s", err, out)
+	}
+	if pids := winePIDs(`Programs\Labelbridge\labelbridge.exe`); len(pids) != 0 {
+		t.Errorf("/NORUN started the app: %v", pids)
+	}
+	if out, err := wine(t, nil, filepath.Join(instDir, "uninstall.exe"), "/S", "/PURGE"); err != nil {
+		t.Fatalf("uninstall /PURGE: %v\n%s", err, out)
+	}
+	// The uninstaller runs on from a temporary copy: poll until all is gone.
+	gone := []string{dataDir, filepath.Join(user, "AppData", "Roaming", "Labelbridge"), instDir}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var left []string
+		for _, d := range gone {
+			if _, err := os.Stat(d); !os.IsNotExist(err) {
+				left = append(left, d)
+			}
+		}
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left 30 s after uninstall /PURGE: %v", left)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The MSI: silent per-machine install with the admin and browser policies
+// from public properties, then a clean uninstall.
+func TestWineMSI(t *testing.T) {
+	prefix := needWine(t)
+	msi := artifact(t, "Labelbridge-"+testVersion+"-windows-x64.msi")
+	drive := filepath.Join(prefix, "drive_c")
+	exe := filepath.Join(drive, "Program Files", "Labelbridge", "labelbridge.exe")
+	policy := filepath.Join(drive, "ProgramData", "Labelbridge", "policy.json")
+	const chrome = `HKLM\SOFTWARE\Policies\Google\Chrome\LocalNetworkAccessAllowedForUrls`
+	const edge = `HKLM\SOFTWARE\Policies\Microsoft\Edge\LocalNetworkAccessAllowedForUrls`
+	const runKey = `HKLM\Software\Microsoft\Windows\CurrentVersion\Run`
+
+	out, err := wine(t, nil, "msiexec", "/i", msi, "/qn",
+		"ALLOWEDORIGINS=https://wms.example.com,https://*.example.com", "LOCKORIGINS=1", "BROWSERPOLICY=1")
+	if err != nil {
+		t.Fatalf("msiexec /i: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(exe); err != nil {
+		t.Fatalf("installed exe: %v", err)
+	}
+	data, err := os.ReadFile(policy)
+	if err != nil {
+		t.Fatalf("admin policy not written: %v", err)
+	}
+	for _, w := range []string{`"https://wms.example.com"`, `"https://*.example.com"`, `"lockAllowedOrigins": true`} {
+		if !strings.Contains(string(data), w) {
+			t.Errorf("policy.json lacks %s:\n%s", w, data)
+		}
+	}
+	if out := regQuery(t, runKey); !strings.Contains(out, `Labelbridge    REG_SZ    "C:\Program Files\Labelbridge\labelbridge.exe"`) {
+		t.Errorf("HKLM Run value missing:\n%s", out)
+	}
+	for _, key := range []string{chrome, edge} {
+		out := regQuery(t, key)
+		if !strings.Contains(out, "REG_SZ    https://wms.example.com") || !strings.Contains(out, "REG_SZ    https://[*.]example.com") {
+			t.Errorf("%s:\n%s", key, out)
+		}
+	}
+	// Windows puts a per-machine shortcut in the all-users Start menu; wine
+	// 8.0's msiexec puts it in the user's.
+	lnk, _ := filepath.Glob(filepath.Join(drive, "ProgramData", "Microsoft", "Windows", "Start Menu", "Programs", "Labelbridge.lnk"))
+	lnk2, _ := filepath.Glob(filepath.Join(drive, "users", "*", "AppData", "Roaming", "Microsoft", "Windows", "Start Menu", "Programs", "Labelbridge.lnk"))
+	if lnk = append(lnk, lnk2...); len(lnk) == 0 {
+		t.Errorf("no Start-menu entry")
+	}
+
+	out, err = wine(t, nil, "msiexec", "/x", msi, "/qn")
+	if err != nil {
+		t.Fatalf("msiexec /x: %v\n%s", err, out)
+	}
+	for _, p := range append([]string{exe, policy}, lnk...) {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left after uninstall", p)
+		}
+	}
+	if out := regQuery(t, runKey); strings.Contains(out, "Labelbridge") {
+		t.Errorf("HKLM Run value left after uninstall:\n%s", out)
+	}
+	for _, key := range []string{chrome, edge} {
+		if out := regQuery(t, key); strings.Contains(out, "example.com") {
+			t.Errorf("browser policy left after uninstall:\n%s", out)
+		}
+	}
+}
+
+// forwarderDLL builds a minimal x64 PE DLL whose exports all forward to
+// other DLLs ("advapi32.SystemFunction036"): no code, only an export table.
+func forwarderDLL(name string, exports map[string]string) []byte {
+	const secRVA, fileAlign, secAlign = 0x1000, 0x200, 0x1000
+	names := make([]string, 0, len(exports))
+	for n := range exports {
+		names = append(names, n)
+	}
+	slices.Sort(names) // the name table must be sorted
+	n := len(names)
+	var strs bytes.Buffer
+	strBase := 40 + 10*n // export directory, address, name and ordinal tables
+	addStr := func(s string) uint32 {
+		rva := uint32(secRVA + strBase + strs.Len())
+		strs.WriteString(s)
+		strs.WriteByte(0)
+		return rva
+	}
+	dllName := addStr(name)
+	fwd, nameRVA := make([]uint32, n), make([]uint32, n)
+	for i, nm := range names {
+		nameRVA[i] = addStr(nm)
+		fwd[i] = addStr(exports[nm])
+	}
+	le := binary.LittleEndian
+	var sec bytes.Buffer
+	w := func(v ...any) {
+		for _, x := range v {
+			_ = binary.Write(&sec, le, x)
+		}
+	}
+	w(uint32(0), uint32(0), uint16(0), uint16(0), dllName, uint32(1), uint32(n), uint32(n),
+		uint32(secRVA+40), uint32(secRVA+40+4*n), uint32(secRVA+40+8*n))
+	w(fwd, nameRVA)
+	for i := range names {
+		w(uint16(i))
+	}
+	sec.Write(strs.Bytes())
+	expSize := sec.Len()
+	raw := (expSize + fileAlign - 1) / fileAlign * fileAlign
+	sec.Write(make([]byte, raw-expSize))
+
+	var f bytes.Buffer
+	wf := func(v ...any) {
+		for _, x := range v {
+			_ = binary.Write(&f, le, x)
+		}
+	}
+	dos := make([]byte, 0x40)
+	copy(dos, "MZ")
+	le.PutUint32(dos[0x3c:], 0x40)
+	f.Write(dos)
+	f.WriteString("PE\x00\x00")
+	// COFF: AMD64, one section, PE32+ optional header, executable DLL, large-address aware.
+	wf(uint16(0x8664), uint16(1), uint32(0), uint32(0), uint32(0), uint16(240), uint16(0x2022))
+	// PE32+ optional header.
+	wf(uint16(0x20b), uint8(14), uint8(0), uint32(0), uint32(raw), uint32(0), uint32(0), uint32(secRVA))
+	wf(uint64(0x180000000), uint32(secAlign), uint32(fileAlign))
+	wf(uint16(6), uint16(0), uint16(0), uint16(0), uint16(6), uint16(0), uint32(0))
+	wf(uint32(secRVA+(expSize+secAlign-1)/secAlign*secAlign), uint32(fileAlign), uint32(0))
+	wf(uint16(3), uint16(0x0100)) // console subsystem; NX compatible
+	wf(uint64(0x100000), uint64(0x1000), uint64(0x100000), uint64(0x1000), uint32(0), uint32(16))
+	wf(uint32(secRVA), uint32(expSize)) // export directory
+	for i := 1; i < 16; i++ {
+		wf(uint64(0))
+	}
+	var secName [8]byte
+	copy(secName[:], ".rdata")
+	f.Write(secName[:])
+	wf(uint32(expSize), uint32(secRVA), uint32(raw), uint32(fileAlign), uint32(0), uint32(0), uint16(0), uint16(0), uint32(0x40000040))
+	f.Write(make([]byte, fileAlign-f.Len()))
+	f.Write(sec.Bytes())
+	return f.Bytes()
+}
