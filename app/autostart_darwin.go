@@ -5,17 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
-// Start at login on macOS: a LaunchAgent that runs this program at login.
+// Start at login on macOS: the LaunchAgent com.labelbridge.agent, the same
+// one build/darwin installs. The .pkg puts it in /Library/LaunchAgents for
+// every user; a user turns that one off for themselves with launchctl
+// disable. Without it, the toggle writes ~/Library/LaunchAgents.
 
 const startAtLoginSupported = true
 
-const launchAgentLabel = "com.labelbridge.tray"
+const launchAgentLabel = "com.labelbridge.agent"
 
-func launchAgentFile() (string, error) {
+// systemLaunchAgent is the installer's copy (every user).
+const systemLaunchAgent = "/Library/LaunchAgents/" + launchAgentLabel + ".plist"
+
+func userLaunchAgent() (string, error) {
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return "", fmt.Errorf("find the home folder: %w", err)
@@ -23,19 +31,37 @@ func launchAgentFile() (string, error) {
 	return filepath.Join(home, "Library", "LaunchAgents", launchAgentLabel+".plist"), nil
 }
 
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// launchdDomain is this user's GUI launchd domain.
+func launchdDomain() string { return "gui/" + strconv.Itoa(os.Getuid()) }
+
+// disabledByUser reports whether launchctl disable turned the agent off.
+func disabledByUser() bool {
+	out, err := exec.Command("launchctl", "print-disabled", launchdDomain()).Output()
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, `"`+launchAgentLabel+`"`) {
+			return strings.Contains(line, "disabled") || strings.Contains(line, "=> true")
+		}
+	}
+	return false
+}
+
 func startAtLoginEnabled() (bool, error) {
-	p, err := launchAgentFile()
+	user, err := userLaunchAgent()
 	if err != nil {
 		return false, err
 	}
-	_, err = os.Stat(p)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, os.ErrNotExist):
+	if !exists(user) && !exists(systemLaunchAgent) {
 		return false, nil
 	}
-	return false, fmt.Errorf("check %s: %w", p, err)
+	return !disabledByUser(), nil
 }
 
 func xmlEscape(s string) string {
@@ -44,16 +70,29 @@ func xmlEscape(s string) string {
 	return b.String()
 }
 
+func launchctl(verb string) error {
+	if out, err := exec.Command("launchctl", verb, launchdDomain()+"/"+launchAgentLabel).CombinedOutput(); err != nil {
+		return fmt.Errorf("launchctl %s: %v: %s", verb, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
 func setStartAtLogin(on bool) error {
-	p, err := launchAgentFile()
+	user, err := userLaunchAgent()
 	if err != nil {
 		return err
 	}
 	if !on {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(user); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("turn off start at login: %w", err)
 		}
+		if exists(systemLaunchAgent) {
+			return launchctl("disable")
+		}
 		return nil
+	}
+	if exists(systemLaunchAgent) {
+		return launchctl("enable")
 	}
 	exe, err := autostartExecutable()
 	if err != nil {
@@ -66,12 +105,14 @@ func setStartAtLogin(on bool) error {
 	<key>Label</key><string>` + launchAgentLabel + `</string>
 	<key>ProgramArguments</key><array><string>` + xmlEscape(exe) + `</string></array>
 	<key>RunAtLoad</key><true/>
+	<key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
+	<key>LimitLoadToSessionType</key><string>Aqua</string>
 	<key>ProcessType</key><string>Interactive</string>
 </dict>
 </plist>
 `
-	if err := writeFileAtomic(p, []byte(plist), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", p, err)
+	if err := writeFileAtomic(user, []byte(plist), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", user, err)
 	}
-	return nil
+	return launchctl("enable") // in case it was disabled before
 }

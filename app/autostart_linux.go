@@ -91,7 +91,7 @@ func startAtLoginEnabled() (bool, error) {
 
 // desktopExecQuote quotes a path for a desktop entry's Exec key.
 func desktopExecQuote(s string) string {
-	r := strings.NewReplacer(`\`, `\\\\`, `"`, `\\"`, "`", "\\\\`", `$`, `\\$`)
+	r := strings.NewReplacer(`\`, `\\\\`, `"`, `\\"`, "`", "\\\\`", `$`, `\\$`, `%`, `%%`)
 	return `"` + r.Replace(s) + `"`
 }
 

@@ -9,9 +9,11 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
-// Start at login on Windows: the per-user Run key. An installer may have
-// put a Labelbridge shortcut in the Startup folder instead; it counts too,
-// and turning the toggle off removes it.
+// Start at login on Windows: the "Labelbridge" value of the Run key. The
+// per-user installer (NSIS) writes it in HKCU, which the toggle changes.
+// The MSI writes it in HKLM for every user: that one needs an
+// administrator, so the toggle shows it and says so. A "Labelbridge"
+// shortcut in the user's Startup folder counts too.
 
 const startAtLoginSupported = true
 
@@ -28,13 +30,9 @@ func startupShortcut() string {
 	return filepath.Join(appData, "Microsoft", "Windows", "Start Menu", "Programs", "Startup", "Labelbridge.lnk")
 }
 
-func startAtLoginEnabled() (bool, error) {
-	if s := startupShortcut(); s != "" {
-		if _, err := os.Stat(s); err == nil {
-			return true, nil
-		}
-	}
-	k, err := registry.OpenKey(registry.CURRENT_USER, runKeyPath, registry.QUERY_VALUE)
+// hasRunValue reports whether root's Run key has the Labelbridge value.
+func hasRunValue(root registry.Key) (bool, error) {
+	k, err := registry.OpenKey(root, runKeyPath, registry.QUERY_VALUE)
 	if err != nil {
 		if errors.Is(err, registry.ErrNotExist) {
 			return false, nil
@@ -50,6 +48,18 @@ func startAtLoginEnabled() (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("read the Run key: %w", err)
+}
+
+func startAtLoginEnabled() (bool, error) {
+	if s := startupShortcut(); s != "" {
+		if _, err := os.Stat(s); err == nil {
+			return true, nil
+		}
+	}
+	if on, err := hasRunValue(registry.CURRENT_USER); on || err != nil {
+		return on, err
+	}
+	return hasRunValue(registry.LOCAL_MACHINE)
 }
 
 func setStartAtLogin(on bool) error {
@@ -75,6 +85,9 @@ func setStartAtLogin(on bool) error {
 		if err := os.Remove(s); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("remove the Startup shortcut: %w", err)
 		}
+	}
+	if machine, _ := hasRunValue(registry.LOCAL_MACHINE); machine {
+		return errors.New("the installer set this PC to start Labelbridge at login for every user: only an administrator can change that")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/labelbridge/labelbridge/printing"
@@ -25,7 +26,7 @@ func (a *agent) startDiscovery(ctx context.Context) {
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()
-			err := w.run(ctx, a.spooler, a.log)
+			err := runWatcher(ctx, w, a)
 			switch {
 			case err == nil || ctx.Err() != nil:
 			case errors.Is(err, errors.ErrUnsupported):
@@ -35,4 +36,16 @@ func (a *agent) startDiscovery(ctx context.Context) {
 			}
 		}()
 	}
+}
+
+// runWatcher runs one discovery loop; a panic inside it (an OS library
+// missing a function, a driver returning nonsense) is logged as an error,
+// never allowed to take the agent and its queued jobs down.
+func runWatcher(ctx context.Context, w watcher, a *agent) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s discovery crashed: %v", w.name, r)
+		}
+	}()
+	return w.run(ctx, a.spooler, a.log)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/tray"
@@ -54,8 +55,15 @@ func runTray(args []string) error {
 	}
 	b := newTrayBackend(a)
 	defer b.close()
-	log.Info("tray icon shown", "panel", b.PanelURL(tray.PagePrinters))
-	if err := tray.Run(ctx, b, tray.Options{Logger: log}); err != nil {
+	ready, done := make(chan struct{}), make(chan struct{})
+	go trayWatchdog(ctx, a, log, ready, done)
+	onReady := func() {
+		log.Info("tray icon shown", "panel", b.PanelURL(tray.PagePrinters))
+		close(ready)
+	}
+	err = tray.Run(ctx, b, tray.Options{Logger: log, OnReady: onReady})
+	close(done) // before stopping: the watchdog must not stop the agent too
+	if err != nil {
 		log.Warn("tray stopped", "err", err)
 		if ctx.Err() == nil {
 			return runHeadless(ctx, a, log, err.Error())
@@ -63,6 +71,41 @@ func runTray(args []string) error {
 	}
 	log.Info("stopping: jobs stay stored and resume on the next start")
 	return stopAgent(a)
+}
+
+// trayWatchdog covers a tray that never comes up: on Windows without a
+// desktop, systray logs an error and its message loop never ends, so
+// tray.Run does not return. The agent keeps serving (headless in all but
+// name); this says so, and still stops cleanly on a signal.
+func trayWatchdog(ctx context.Context, a *agent, log *slog.Logger, ready, done <-chan struct{}) {
+	select {
+	case <-ready:
+		return
+	case <-done:
+		return
+	case <-time.After(20 * time.Second):
+		log.Warn("the tray icon did not come up (no desktop?): running headless")
+		select {
+		case <-ready:
+			return
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+	case <-ctx.Done():
+	}
+	// Stopping. A tray that is still coming up returns from Run in a
+	// moment, and runTray stops the agent; one that never came up does not.
+	select {
+	case <-done:
+		return
+	case <-time.After(10 * time.Second):
+	}
+	log.Warn("the tray did not stop: stopping without it")
+	if err := stopAgent(a); err != nil {
+		log.Warn("stop", "err", err)
+	}
+	os.Exit(0)
 }
 
 // trayBackend adapts the agent to tray.Backend.

@@ -31,6 +31,13 @@ func Watch(ctx context.Context, sink Sink, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("winusb: %w", err)
 	}
+	// x/sys/windows calls these lazily and panics when one is missing (old
+	// Windows, Wine): check first and fail with an error instead.
+	for _, proc := range []string{"CM_Get_Device_Interface_ListW", "CM_Get_Device_Interface_List_SizeW", "CM_MapCrToWin32Err"} {
+		if err := cfgmgr32.NewProc(proc).Find(); err != nil {
+			return fmt.Errorf("winusb: usbprint discovery needs %s in CfgMgr32.dll (Windows 8 or later): %w", proc, errors.ErrUnsupported)
+		}
+	}
 	if _, err := listInterfaces(&guid); err != nil {
 		return fmt.Errorf("winusb: list usbprint interfaces: %w", err)
 	}
@@ -41,6 +48,8 @@ func Watch(ctx context.Context, sink Sink, opt Options) error {
 	w.Run(ctx, w.scan)
 	return nil
 }
+
+var cfgmgr32 = windows.NewLazySystemDLL("CfgMgr32.dll")
 
 func listInterfaces(guid *windows.GUID) ([]string, error) {
 	return windows.CM_Get_Device_Interface_List("", guid, windows.CM_GET_DEVICE_INTERFACE_LIST_PRESENT)

@@ -1,0 +1,5 @@
+package tray
+
+import "os/exec"
+
+func browserCommand(url string) *exec.Cmd { return exec.Command("open", url) }

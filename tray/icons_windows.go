@@ -1,0 +1,4 @@
+package tray
+
+// Windows tray icons must be .ico bytes.
+const iconExt = ".ico"
