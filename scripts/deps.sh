@@ -20,8 +20,15 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 mapfile -t wanted < <(grep -hv '^\s*#' "${lists[@]}" | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+# An entry "package|command" is satisfied by the package or by the command
+# on PATH (npm ships inside some nodejs builds, and Debian's npm conflicts
+# with them).
 missing=()
-for p in "${wanted[@]}"; do
+for entry in "${wanted[@]}"; do
+  p=${entry%%|*}
+  if [ "$p" != "$entry" ] && command -v "${entry#*|}" >/dev/null 2>&1; then
+    continue
+  fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
