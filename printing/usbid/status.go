@@ -121,8 +121,21 @@ func StatusQueryFor(lang string) (StatusQuery, bool) {
 const etx = 0x03
 
 func zplComplete(b []byte) bool {
-	i := bytes.Index(bytes.ToUpper(b), []byte("ERRORS:"))
+	i := bytes.Index(asciiUpper(b), []byte("ERRORS:"))
 	return i >= 0 && bytes.IndexByte(b[i:], etx) >= 0
+}
+
+// asciiUpper upper-cases ASCII letters only, so offsets stay valid for the
+// original bytes (bytes.ToUpper rewrites invalid UTF-8 and changes lengths).
+func asciiUpper(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // ZPL ~HQES error bits (the low 32 bits). Media out, ribbon out, head open
@@ -154,7 +167,7 @@ var zplErrorBits = []struct {
 // "paper almost out" warning (0x8) becomes paper_low. When the reply holds
 // several blocks the last complete one counts.
 func ParseZPLStatus(reply []byte) (printing.Status, error) {
-	up := bytes.ToUpper(reply)
+	up := asciiUpper(reply)
 	i := bytes.LastIndex(up, []byte("ERRORS:"))
 	// "WARNINGS:" does not contain "ERRORS:", so i is the errors line.
 	if i < 0 {
