@@ -37,31 +37,12 @@ func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	var b bytes.Buffer
 	// A leading newline ends any half-sent command; N clears the buffer.
 	fmt.Fprintf(&b, "\nN\nq%d\n", p.Width)
-	var natives []string
-	var bitmaps []*raster.Item
-	if !rasterMode {
-		for _, it := range p.Items {
-			if cmd := native(it, p.DPI); cmd != "" {
-				natives = append(natives, cmd)
-			} else {
-				bitmaps = append(bitmaps, it)
-			}
-		}
+	natives, gs, err := p.Split(rasterMode, func(it *raster.Item) string { return native(it, p.DPI) })
+	if err != nil {
+		return nil, err
 	}
-	if rasterMode {
-		bmp, err := p.Render()
-		if err != nil {
-			return nil, err
-		}
-		writeGW(&b, 0, 0, bmp)
-	} else {
-		gs, err := p.Graphics(bitmaps)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range gs {
-			writeGW(&b, g.X, g.Y, g.Bitmap)
-		}
+	for _, g := range gs {
+		writeGW(&b, g.X, g.Y, g.Bitmap)
 	}
 	for _, c := range natives {
 		b.WriteString(c)

@@ -36,3 +36,27 @@ func (p *Plan) Graphics(items []*Item) ([]Graphic, error) {
 	}
 	return out, nil
 }
+
+// Split decides, for an encoder, what the printer draws itself and what is
+// sent as bitmaps: native turns an item into the language's own command, or
+// "" when the printer cannot draw it. In rasterMode everything is one bitmap
+// of the whole label at 0,0. Bitmaps come back merged and cut by Graphics.
+func (p *Plan) Split(rasterMode bool, native func(*Item) string) (natives []string, graphics []Graphic, err error) {
+	if rasterMode {
+		bmp, err := p.Render()
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, []Graphic{{X: 0, Y: 0, Bitmap: bmp}}, nil
+	}
+	var bitmaps []*Item
+	for _, it := range p.Items {
+		if cmd := native(it); cmd != "" {
+			natives = append(natives, cmd)
+		} else {
+			bitmaps = append(bitmaps, it)
+		}
+	}
+	graphics, err = p.Graphics(bitmaps)
+	return natives, graphics, err
+}

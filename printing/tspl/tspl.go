@@ -41,34 +41,13 @@ func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "SIZE %s mm,%s mm\r\n", mm(p.Label.ToMM(p.Label.Width)), mm(p.Label.ToMM(p.Label.Height)))
 	b.WriteString("CLS\r\n")
-	var natives []string
-	var bitmaps []*raster.Item
-	if rasterMode {
-		bitmaps = p.Items
-	} else {
-		for _, it := range p.Items {
-			if cmd := native(it, p.DPI); cmd != "" {
-				natives = append(natives, cmd)
-			} else {
-				bitmaps = append(bitmaps, it)
-			}
-		}
-	}
 	// Bitmaps first (mode 0 overwrites), native drawing on top.
-	if rasterMode {
-		bmp, err := p.Render()
-		if err != nil {
-			return nil, err
-		}
-		writeBitmap(&b, 0, 0, bmp)
-	} else {
-		gs, err := p.Graphics(bitmaps)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range gs {
-			writeBitmap(&b, g.X, g.Y, g.Bitmap)
-		}
+	natives, gs, err := p.Split(rasterMode, func(it *raster.Item) string { return native(it, p.DPI) })
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		writeBitmap(&b, g.X, g.Y, g.Bitmap)
 	}
 	for _, c := range natives {
 		b.WriteString(c)

@@ -40,34 +40,16 @@ func Encode(l *label.Label, opt Options) ([]byte, error) {
 func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", p.Width, p.Height)
-	if rasterMode {
-		bmp, err := p.Render()
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(&b, "^FO0,0%s^FS\n", GF(bmp))
-	} else {
-		var bitmaps []*raster.Item
-		var natives []string
-		for _, it := range p.Items {
-			cmd := native(it)
-			if cmd == "" {
-				bitmaps = append(bitmaps, it)
-				continue
-			}
-			natives = append(natives, cmd)
-		}
-		gs, err := p.Graphics(bitmaps)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range gs {
-			fmt.Fprintf(&b, "^FO%d,%d%s^FS\n", g.X, g.Y, GF(g.Bitmap))
-		}
-		for _, c := range natives {
-			b.WriteString(c)
-			b.WriteByte('\n')
-		}
+	natives, gs, err := p.Split(rasterMode, native)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		fmt.Fprintf(&b, "^FO%d,%d%s^FS\n", g.X, g.Y, GF(g.Bitmap))
+	}
+	for _, c := range natives {
+		b.WriteString(c)
+		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "^PQ%d\n^XZ\n", p.Copies)
 	return []byte(b.String()), nil
