@@ -36,33 +36,43 @@ func agentLogger(cfg *config.Loaded) (*slog.Logger, io.Closer, error) {
 	return newLogger(cfg.LogLevel, cfg.Paths.LogDir, os.Stderr)
 }
 
-func runServe(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+// startFromFlags parses a mode's flags (--port), loads the config, opens
+// the log and starts the agent: what serve and the tray mode share. The
+// closer closes the log file.
+func startFromFlags(mode string, args []string) (*agent, *slog.Logger, io.Closer, error) {
+	fs := flag.NewFlagSet(mode, flag.ContinueOnError)
 	port := fs.Int("port", 0, "port to listen on (default: config, LABELBRIDGE_PORT or 19810)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+		return nil, nil, nil, fmt.Errorf("%s: unexpected argument %q", mode, fs.Arg(0))
 	}
 	cfg, err := loadConfig(*port)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	log, closer, err := agentLogger(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	a, err := startAgent(cfg, log, agentOptions{})
+	if err != nil {
+		closer.Close()
+		return nil, nil, nil, err
+	}
+	return a, log, closer, nil
+}
+
+func runServe(args []string) error {
+	a, log, closer, err := startFromFlags("serve", args)
 	if err != nil {
 		return err
 	}
 	defer closer.Close()
-	a, err := startAgent(cfg, log, agentOptions{})
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	<-ctx.Done()
-	log.Info("stopping on signal")
-	return stopAgent(a)
+	return runHeadless(ctx, a, log, "serve mode")
 }
 
 // stopAgent stops an agent, giving a send under way 10 s to finish.

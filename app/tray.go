@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -21,29 +19,13 @@ import (
 // and says so once in the log. The agent runs on its own goroutines; the
 // tray holds the main goroutine (macOS draws the menu bar there).
 func runTray(args []string) error {
-	fs := flag.NewFlagSet("tray", flag.ContinueOnError)
-	port := fs.Int("port", 0, "port to listen on (default: config, LABELBRIDGE_PORT or 19810)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("tray: unexpected argument %q", fs.Arg(0))
-	}
-	cfg, err := loadConfig(*port)
-	if err != nil {
-		return err
-	}
-	log, closer, err := agentLogger(cfg)
+	a, log, closer, err := startFromFlags("tray", args)
 	if err != nil {
 		return err
 	}
 	defer closer.Close()
 	// Libraries that use the standard logger (systray) log through ours.
 	slog.SetDefault(log)
-	a, err := startAgent(cfg, log, agentOptions{})
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	note, err := tray.Available()
