@@ -121,6 +121,29 @@ func (e *env) jobCount() int {
 	return len(jobs)
 }
 
+// waitState waits for a job event with the given state (Subscribe first).
+func waitState(t *testing.T, c *client.Client, id string, state printing.JobState) {
+	t.Helper()
+	if j, err := c.Job(ctx(t), id); err == nil && j.State == state {
+		return
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case n, ok := <-c.Events():
+			if !ok {
+				t.Fatal("connection closed")
+			}
+			var j printing.Job
+			if n.Method == "job" && json.Unmarshal(n.Params, &j) == nil && j.ID == id && j.State == state {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("job %s never reached %s", id, state)
+		}
+	}
+}
+
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -195,10 +218,14 @@ func TestEveryMethod(t *testing.T) {
 	if err := c.Call(cx, "printers.setDefault", map[string]string{"printer": "blocked"}, &got); err != nil || !got.Printer.IsDefault {
 		t.Fatalf("printers.setDefault = %+v, %v", got, err)
 	}
+	if err := c.Subscribe(cx, "jobs"); err != nil {
+		t.Fatal(err)
+	}
 	held, err := c.Print(cx, client.PrintParams{Raw: &client.Raw{Base64: str("XlhBXlha")}})
 	if err != nil || held.Printer != "blocked" {
 		t.Fatalf("print to new default = %+v, %v", held, err)
 	}
+	waitState(t, c, held.ID, printing.JobHeld) // the paper-out printer holds it
 	j, err := c.Job(cx, held.ID)
 	if err != nil || j.ID != held.ID {
 		t.Fatalf("jobs.get = %+v, %v", j, err)
@@ -216,7 +243,7 @@ func TestEveryMethod(t *testing.T) {
 		t.Fatalf("jobs.retry = %+v, %v", retried, err)
 	}
 	var sub struct{ Topics []string }
-	if err := c.Call(cx, "subscribe", map[string]any{"topics": []string{"printers"}}, &sub); err != nil || len(sub.Topics) != 1 {
+	if err := c.Call(cx, "subscribe", map[string]any{"topics": []string{"printers"}}, &sub); err != nil || len(sub.Topics) != 2 {
 		t.Fatalf("subscribe = %+v, %v", sub, err)
 	}
 	if err := c.Call(cx, "unsubscribe", nil, &sub); err != nil || len(sub.Topics) != 0 {
