@@ -28,6 +28,9 @@ func runTray(args []string) error {
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if os.Getenv("LABELBRIDGE_TRAY") == "off" {
+		return runHeadless(ctx, a, log, "LABELBRIDGE_TRAY=off")
+	}
 	note, err := tray.Available()
 	if err != nil {
 		return runHeadless(ctx, a, log, err.Error())

@@ -63,6 +63,10 @@ func stopWine() {
 	wait := exec.Command("wineserver", "-w")
 	wait.Env = wineEnv()
 	_ = wait.Run()
+	if os.Getenv("LABELBRIDGE_KEEP_WINE") != "" {
+		fmt.Fprintln(os.Stderr, "e2e/dist: kept the wine prefix", winePrefix)
+		return
+	}
 	_ = os.RemoveAll(winePrefix)
 }
 
@@ -220,7 +224,11 @@ func TestWineNSIS(t *testing.T) {
 	instDir := filepath.Join(user, "AppData", "Local", "Programs", "Labelbridge")
 	const runKey = `HKCU\Software\Microsoft\Windows\CurrentVersion\Run`
 	port := freePort(t)
-	env := []string{"LABELBRIDGE_PORT=" + strconv.Itoa(port)} // inherited by the app the installer starts
+	// Inherited by the app the installer starts. Wine has no desktop here, and
+	// under wine a tray whose message loop never gets a desktop was seen to
+	// stall the agent's sockets now and then, so the app runs headless
+	// (LABELBRIDGE_TRAY=off); the tray itself needs a real Windows desktop.
+	env := []string{"LABELBRIDGE_PORT=" + strconv.Itoa(port), "LABELBRIDGE_TRAY=off"}
 
 	if out, err := wine(t, env, setup, "/S"); err != nil {
 		t.Fatalf("install: %v\n%s", err, out)
