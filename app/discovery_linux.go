@@ -20,7 +20,7 @@ func discoveryWatchers() []watcher {
 			return err
 		}
 		log.Info("libusb is not usable; using /dev/usb/lp* instead", "why", err)
-		if lpErr := usblp.WatchLP(ctx, sp, usblp.Options{Logger: log}); lpErr != nil {
+		if lpErr := usblp.WatchLP(ctx, sp, usblp.Options{WatchOptions: usb.Options{Logger: log}}); lpErr != nil {
 			return errors.Join(err, lpErr)
 		}
 		return nil

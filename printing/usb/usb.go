@@ -31,10 +31,8 @@
 package usb
 
 import (
-	"log/slog"
-	"time"
-
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/usbid"
 )
 
 // Sink receives printers as they come and go. *printing.Spooler implements it.
@@ -46,39 +44,5 @@ type Sink interface {
 
 var _ Sink = (*printing.Spooler)(nil)
 
-// Options tune Watch. Zero values take the defaults.
-type Options struct {
-	// Interval between bus scans (default 1 s). Printers appear and
-	// disappear within about one interval of being plugged or unplugged.
-	Interval time.Duration
-	// ChunkSize is the size of one bulk OUT transfer (default 64 KiB).
-	ChunkSize int
-	// ChunkTimeout bounds one bulk OUT transfer: a printer that takes
-	// nothing for this long holds the job (default 10 s).
-	ChunkTimeout time.Duration
-	// StatusTimeout bounds the wait for a status reply, and each control
-	// request (default 2 s).
-	StatusTimeout time.Duration
-	// NoInitialStatus skips the status query made when a printer appears
-	// (which claims the interface briefly).
-	NoInitialStatus bool
-	Logger          *slog.Logger
-}
-
-func (o *Options) fill() {
-	if o.Interval <= 0 {
-		o.Interval = time.Second
-	}
-	if o.ChunkSize <= 0 {
-		o.ChunkSize = 64 << 10
-	}
-	if o.ChunkTimeout <= 0 {
-		o.ChunkTimeout = 10 * time.Second
-	}
-	if o.StatusTimeout <= 0 {
-		o.StatusTimeout = 2 * time.Second
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-}
+// Options tune Watch (see usbid.WatchOptions). Zero values take the defaults.
+type Options = usbid.WatchOptions

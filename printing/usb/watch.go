@@ -76,7 +76,7 @@ func newContext() (c *gousb.Context, err error) {
 }
 
 func newWatcher(sink Sink, opt Options) (*watcher, error) {
-	opt.fill()
+	opt.Fill()
 	uctx, err := newContext()
 	if err != nil {
 		return nil, fmt.Errorf("usb: %w", err)

@@ -21,12 +21,10 @@
 package usblp
 
 import (
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/usbid"
@@ -43,42 +41,21 @@ var _ Sink = (*printing.Spooler)(nil)
 
 // Options tune WatchLP. Zero values take the defaults.
 type Options struct {
-	// Interval between scans of the device nodes (default 1 s).
-	Interval time.Duration
+	usbid.WatchOptions
 	// DevGlob lists the printer nodes (default "/dev/usb/lp*"). Tests point
 	// it at ptys.
 	DevGlob string
 	// SysDir is where sysfs is mounted (default "/sys").
-	SysDir        string
-	ChunkSize     int           // bytes per write (default 64 KiB)
-	ChunkTimeout  time.Duration // a chunk not taken in this time holds the job (default 10 s)
-	StatusTimeout time.Duration // wait for a status reply (default 2 s)
-	// NoInitialStatus skips the status query made when a printer appears.
-	NoInitialStatus bool
-	Logger          *slog.Logger
+	SysDir string
 }
 
 func (o *Options) fill() {
-	if o.Interval <= 0 {
-		o.Interval = time.Second
-	}
+	o.WatchOptions.Fill()
 	if o.DevGlob == "" {
 		o.DevGlob = "/dev/usb/lp*"
 	}
 	if o.SysDir == "" {
 		o.SysDir = "/sys"
-	}
-	if o.ChunkSize <= 0 {
-		o.ChunkSize = 64 << 10
-	}
-	if o.ChunkTimeout <= 0 {
-		o.ChunkTimeout = 10 * time.Second
-	}
-	if o.StatusTimeout <= 0 {
-		o.StatusTimeout = 2 * time.Second
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
 	}
 }
 

@@ -350,7 +350,7 @@ func TestWatchLP(t *testing.T) {
 	fs := fakeSys{root: t.TempDir()}
 	pp := newPtyPrinter(t)
 	fs.add(t, "lp0", pp.path, "1-2", zebraAttrs, zebraIntf)
-	r := newLPRig(t, Options{DevGlob: fs.devGlob(), SysDir: fs.sysDir(), Interval: 50 * time.Millisecond, StatusTimeout: 500 * time.Millisecond})
+	r := newLPRig(t, Options{DevGlob: fs.devGlob(), SysDir: fs.sysDir(), WatchOptions: usbid.WatchOptions{Interval: 50 * time.Millisecond, StatusTimeout: 500 * time.Millisecond}})
 	const id = "usb:0a5f:0080:ZBR77"
 	r.waitFor("attach", 2*time.Second, func() bool { return r.attached(id) })
 	p, err := r.sp.Printer(id)
@@ -430,8 +430,8 @@ func TestWatchLPNoSysfs(t *testing.T) {
 	if err := os.Symlink(pp.path, filepath.Join(fs.root, "dev", "usb", "lp3")); err != nil {
 		t.Fatal(err)
 	}
-	r := newLPRig(t, Options{DevGlob: fs.devGlob(), SysDir: fs.sysDir(), Interval: 50 * time.Millisecond,
-		StatusTimeout: 100 * time.Millisecond, NoInitialStatus: true})
+	r := newLPRig(t, Options{DevGlob: fs.devGlob(), SysDir: fs.sysDir(), WatchOptions: usbid.WatchOptions{Interval: 50 * time.Millisecond,
+		StatusTimeout: 100 * time.Millisecond, NoInitialStatus: true}})
 	r.waitFor("attach", 2*time.Second, func() bool { return r.attached("usblp:lp3") })
 	data := binaryJob(5000)
 	j := r.submit("usblp:lp3", data)

@@ -19,10 +19,8 @@
 package winusb
 
 import (
-	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/usbid"
@@ -37,33 +35,8 @@ type Sink interface {
 
 var _ Sink = (*printing.Spooler)(nil)
 
-// Options tune Watch. Zero values take the defaults.
-type Options struct {
-	Interval        time.Duration // between device scans (default 1 s)
-	ChunkSize       int           // bytes per WriteFile (default 64 KiB)
-	ChunkTimeout    time.Duration // a chunk not taken in this time holds the job (default 10 s)
-	StatusTimeout   time.Duration // wait for a status reply (default 2 s)
-	NoInitialStatus bool          // skip the status query made when a printer appears
-	Logger          *slog.Logger
-}
-
-func (o *Options) fill() {
-	if o.Interval <= 0 {
-		o.Interval = time.Second
-	}
-	if o.ChunkSize <= 0 {
-		o.ChunkSize = 64 << 10
-	}
-	if o.ChunkTimeout <= 0 {
-		o.ChunkTimeout = 10 * time.Second
-	}
-	if o.StatusTimeout <= 0 {
-		o.StatusTimeout = 2 * time.Second
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-}
+// Options tune Watch (see usbid.WatchOptions). Zero values take the defaults.
+type Options = usbid.WatchOptions
 
 // GUIDUSBPrint is GUID_DEVINTERFACE_USBPRINT (usbprint.h).
 const GUIDUSBPrint = "{28D78FAD-5A12-11D1-AE5B-0000F803A8C2}"

@@ -41,7 +41,7 @@ func Watch(ctx context.Context, sink Sink, opt Options) error {
 	if _, err := listInterfaces(&guid); err != nil {
 		return fmt.Errorf("winusb: list usbprint interfaces: %w", err)
 	}
-	opt.fill()
+	opt.Fill()
 	w := &watcher{sink: sink, opt: opt, log: opt.Logger, guid: guid, Loop: usbid.NewLoop(opt.Interval),
 		present: map[string]*device{}, ids: map[string]string{}}
 	defer w.close()
