@@ -35,3 +35,14 @@ func Available() (note string, err error) {
 
 // platformSetup names the item for hosts that show a title (the SNI Title).
 func platformSetup() { systray.SetTitle("Labelbridge") }
+
+// primeIcon stores the first icon and tooltip before systray.Run: systray
+// snapshots them when it exports its D-Bus properties, and a SetIcon that
+// lands between that snapshot and the export being wired up is lost (a
+// blank tray icon until the state next changes).
+func primeIcon(m Menu) {
+	if b, err := iconBytes(m.Icon); err == nil {
+		systray.SetIcon(b)
+	}
+	systray.SetTooltip(m.Tooltip)
+}

@@ -8,3 +8,6 @@ func Available() (note string, err error) { return "", nil }
 
 // platformSetup: nothing here (a title would show beside the icon on macOS).
 func platformSetup() {}
+
+// primeIcon is needed only with the D-Bus tray (see host_dbus.go).
+func primeIcon(Menu) {}

@@ -26,6 +26,7 @@ func Run(ctx context.Context, b Backend, opt Options) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	loopDone := make(chan struct{})
+	primeIcon(menuFor(b.Status()))
 	systray.Run(func() {
 		u.build()
 		if opt.OnReady != nil {
