@@ -64,6 +64,9 @@ func (a *agent) mountPanel() {
 	a.server.Handle("/{$}", http.HandlerFunc(p.serveIndex))
 	a.server.Handle("/panel/", http.StripPrefix("/panel/", http.HandlerFunc(p.serveStatic)))
 	a.server.AddAdminMethods(p.methods()...)
+	// The panel (and any admin client subscribed to "sites") hears about a
+	// new pending site, or an approval made elsewhere, at once.
+	a.sites.OnChange(func() { a.server.Notify("sites", "sites", p.sitesNow()) })
 }
 
 // securityHeaders keep the panel out of frames (its Allow buttons must not

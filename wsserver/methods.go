@@ -258,7 +258,7 @@ func (c *conn) jobsList(req *request) (any, error) {
 	return map[string]any{"jobs": jobs}, nil
 }
 
-var topicNames = map[string]bool{"jobs": true, "printers": true}
+var topicNames = map[string]bool{"jobs": true, "printers": true, "sites": true}
 
 func (c *conn) subscribe(req *request) (any, error) {
 	var p struct {
@@ -272,7 +272,10 @@ func (c *conn) subscribe(req *request) (any, error) {
 	}
 	for i, t := range p.Topics {
 		if !topicNames[t] {
-			return nil, invalidParams("topics[%d]: %q is not a topic (jobs, printers)", i, t)
+			return nil, invalidParams("topics[%d]: %q is not a topic (jobs, printers, sites)", i, t)
+		}
+		if t == "sites" && !c.peer.admin {
+			return nil, newError(codeApplication, printing.ErrReasonNotAllowed, "topic sites is only for the Labelbridge panel and CLI")
 		}
 	}
 	c.mu.Lock()

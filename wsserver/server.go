@@ -131,6 +131,25 @@ func (s *Server) AddAdminMethods(ms ...AdminMethod) {
 	}
 }
 
+// Notify sends a notification to every admin connection subscribed to
+// topic (the "sites" topic: the allow-list or the pending sites changed).
+func (s *Server) Notify(topic, method string, params any) {
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.mu.Lock()
+		want := c.peer.admin && c.topics[topic]
+		c.mu.Unlock()
+		if want {
+			go c.write(notification{JSONRPC: "2.0", Method: method, Params: params})
+		}
+	}
+}
+
 // ServeHTTP applies the Host check, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.hosts[strings.ToLower(r.Host)] {

@@ -596,3 +596,25 @@ func TestJobEventsAreScopedToOrigin(t *testing.T) {
 		t.Fatalf("site b received events about site a's job")
 	}
 }
+
+func TestSitesTopicIsForAdmins(t *testing.T) {
+	e := newEnv(t, nil)
+	cx := ctx(t)
+	if err := e.page().Subscribe(cx, "sites"); reasonOf(err) != "not_allowed" {
+		t.Fatalf("a page subscribing to sites: %v, want not_allowed", err)
+	}
+	admin := e.dial(client.Options{Token: token})
+	if err := admin.Subscribe(cx, "sites"); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Notify("sites", "sites", map[string]any{"pending": 1})
+	var n client.Notification
+	select {
+	case n = <-admin.Events():
+	case <-cx.Done():
+		t.Fatal("no sites notification")
+	}
+	if n.Method != "sites" || !strings.Contains(string(n.Params), `"pending":1`) {
+		t.Fatalf("notification = %s %s", n.Method, n.Params)
+	}
+}

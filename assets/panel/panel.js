@@ -69,7 +69,7 @@ function connect() {
       const hello = await call('hello', { client: 'labelbridge-panel' });
       state.version = hello.version;
       $('#version').textContent = `Labelbridge ${hello.version} · ${location.host}`;
-      await call('subscribe', { topics: ['jobs', 'printers'] });
+      await call('subscribe', { topics: ['jobs', 'printers', 'sites'] });
       await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus()]);
     } catch (e) {
       toast(`Could not load the panel: ${e.message}`, true);
@@ -87,6 +87,7 @@ function connect() {
     }
     if (msg.method === 'job') onJob(msg.params);
     else if (msg.method === 'printers') onPrinters(msg.params.printers);
+    else if (msg.method === 'sites') { state.sites = msg.params; renderSites(); }
   };
   sock.onclose = () => {
     if (ws !== sock) return;
@@ -153,16 +154,13 @@ async function loadStatus() {
   renderPaused();
 }
 
-// The sites list has no events: refresh it every few seconds while the
-// panel is visible (and at once when it becomes visible).
-let sitesTimer = null;
-function pollSites() {
-  clearTimeout(sitesTimer);
+// Sites come as "sites" events; reload the list when the tab is shown or
+// the page becomes visible again, in case an event was missed meanwhile.
+function refreshSites() {
   if (document.visibilityState !== 'visible') return;
   if (ws && ws.readyState === WebSocket.OPEN) loadSites().catch(() => {});
-  sitesTimer = setTimeout(pollSites, 3000);
 }
-document.addEventListener('visibilitychange', pollSites);
+document.addEventListener('visibilitychange', refreshSites);
 
 // ---- events ----
 function onPrinters(printers) {
@@ -208,7 +206,7 @@ function showTab() {
     if (a.dataset.tab === known) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  if (known === 'sites') pollSites();
+  if (known === 'sites') refreshSites();
 }
 window.addEventListener('hashchange', showTab);
 
@@ -499,4 +497,4 @@ setInterval(() => scheduleRender('jobs'), 60000);
 
 showTab();
 connect();
-pollSites();
+refreshSites();
