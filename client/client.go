@@ -119,9 +119,6 @@ func Dial(ctx context.Context, url string, opt Options) (*Client, error) {
 // connection ends. Notifications beyond the buffer are dropped.
 func (c *Client) Events() <-chan Notification { return c.events }
 
-// Done is closed when the connection has ended; Err then says why.
-func (c *Client) Done() <-chan struct{} { return c.done }
-
 // Err is why the connection ended (nil while it is open).
 func (c *Client) Err() error {
 	c.mu.Lock()

@@ -33,7 +33,6 @@ const (
 	ReasonRibbonOut    = "ribbon_out"
 	ReasonHeldTooLong  = "held_too_long"
 	ReasonCanceled     = "canceled_by_user"
-	ReasonShutdown     = "shutdown"
 	// Reported by printers (USB status queries).
 	ReasonAccessDenied  = "access_denied" // the OS refused access (Linux: udev rule missing)
 	ReasonDeviceBusy    = "device_busy"   // another program holds the printer

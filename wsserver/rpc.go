@@ -32,8 +32,6 @@ type request struct {
 	Params  json.RawMessage `json:"params,omitempty"`
 }
 
-func (r *request) isNotification() bool { return r.ID == nil }
-
 type response struct {
 	JSONRPC string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`

@@ -3,7 +3,6 @@ package rastertest
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -16,9 +15,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
-
-// Update reports whether -update was given.
-func Update() bool { return *update }
 
 // LoadLabel parses a label file relative to the repository root, e.g.
 // "testdata/labels/product-ko.json".
@@ -164,14 +160,4 @@ func toBitmap(img image.Image) *raster.Bitmap {
 		return b
 	}
 	return raster.FromImage(img)
-}
-
-// Describe summarises a plan for failure messages.
-func Describe(p *raster.Plan) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d×%d dots at %d dpi:", p.Width, p.Height, p.DPI)
-	for _, it := range p.Items {
-		fmt.Fprintf(&b, " [%d %s %v]", it.Index, it.Type, it.Bounds)
-	}
-	return b.String()
 }
