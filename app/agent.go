@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -109,7 +110,8 @@ func (a *agent) build(opt agentOptions) error {
 		return err
 	}
 	a.sites, err = sites.New(sites.Options{
-		Policy: cfg.PolicyOrigins, User: userOrigins(cfg), Denied: cfg.DeniedOrigins,
+		// Environment origins act like the policy's: in force, never saved.
+		Policy: append(slices.Clone(cfg.PolicyOrigins), cfg.EnvOrigins...), User: cfg.UserOrigins, Denied: cfg.DeniedOrigins,
 		Defaults: config.DefaultAllowedOrigins, Locked: cfg.LockAllowedOrigins,
 		Persist: func(allowed, denied []string) error {
 			return a.writer.Update(func(c *config.Config) error {
@@ -135,25 +137,6 @@ func (a *agent) build(opt agentOptions) error {
 		PanelToken: panelToken(), // the panel's per-run admin secret (app/panel.go)
 	})
 	return nil
-}
-
-// userOrigins are the allowed origins that are the user's own (the config
-// file and the environment), not the admin policy's.
-func userOrigins(cfg *config.Loaded) []string {
-	if cfg.LockAllowedOrigins {
-		return nil
-	}
-	out := []string{}
-	policy := map[string]bool{}
-	for _, p := range cfg.PolicyOrigins {
-		policy[p] = true
-	}
-	for _, o := range cfg.AllowedOrigins {
-		if !policy[o] {
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 // attachPrinters adds the virtual printer, the configured network printers

@@ -257,7 +257,12 @@ type Loaded struct {
 	Paths      Paths
 	PolicyKeys map[string]bool // top-level keys the admin policy set (locked for users)
 	// PolicyOrigins are the policy's allowed origins (shown as locked).
-	PolicyOrigins      []string
+	PolicyOrigins []string
+	// UserOrigins are the allowed origins of the user's config file (the
+	// ones approving and revoking sites change); EnvOrigins come from
+	// LABELBRIDGE_ALLOWED_ORIGINS and are never written back.
+	UserOrigins        []string
+	EnvOrigins         []string
 	LockAllowedOrigins bool
 }
 
@@ -349,9 +354,11 @@ func Load(paths Paths) (*Loaded, error) {
 		}
 		eff.Port = n
 	}
-	if v := os.Getenv("LABELBRIDGE_ALLOWED_ORIGINS"); v != "" && !eff.LockAllowedOrigins {
-		for _, o := range strings.Split(v, ",") {
+	if !eff.LockAllowedOrigins {
+		eff.UserOrigins = slices.Clone(user.AllowedOrigins)
+		for _, o := range strings.Split(os.Getenv("LABELBRIDGE_ALLOWED_ORIGINS"), ",") {
 			if o = strings.TrimSpace(o); o != "" {
+				eff.EnvOrigins = append(eff.EnvOrigins, o)
 				eff.AllowedOrigins = append(eff.AllowedOrigins, o)
 			}
 		}

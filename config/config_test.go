@@ -106,6 +106,9 @@ func TestPolicyMergesOrigins(t *testing.T) {
 	if got := strings.Join(c.AllowList(), " "); got != want || c.Port != 20002 {
 		t.Fatalf("allow list %q port %d, want %q 20002", got, c.Port, want)
 	}
+	if u, e := strings.Join(c.UserOrigins, " "), strings.Join(c.EnvOrigins, " "); u != "https://user.example" || e != "http://localhost:5173 https://env.example" {
+		t.Fatalf("user origins %q, env origins %q: approving a site must save only the user's", u, e)
+	}
 }
 
 func TestWriterKeepsOtherKeys(t *testing.T) {
