@@ -583,8 +583,12 @@ func (s *Spooler) prepare(req Request) (Job, []byte, *queue, *entry, error) {
 		return Job{}, nil, nil, nil, errorf(ErrReasonQueueFull, "printer %q has %d jobs waiting (the limit)", id, len(q.entries))
 	}
 	e := &entry{job: j}
+	if reason := s.blockLocked(q); reason != "" {
+		// Stored held from the start; the worker flips it if that changes.
+		e.job.State, e.job.Reason, e.heldSince = JobHeld, reason, s.opt.Now()
+	}
 	q.entries = append(q.entries, e)
-	return j, payload, q, e, nil
+	return e.job, payload, q, e, nil
 }
 
 func (s *Spooler) finishSubmit(q *queue, e *entry, r CreateResult) SubmitResult {
@@ -602,17 +606,9 @@ func (s *Spooler) finishSubmit(q *queue, e *entry, r CreateResult) SubmitResult 
 	}
 	e.job = r.Job
 	e.stored = true
-	if reason := s.blockLocked(q); reason != "" {
-		e.job.State, e.job.Reason = JobHeld, reason
-		e.heldSince = s.opt.Now()
-	}
 	j := e.job
 	q.poke()
 	s.mu.Unlock()
-	if j.State == JobHeld {
-		// Stored as queued; the held view is in memory only until it changes.
-		_ = s.store.Put(s.ctx, j)
-	}
 	s.publishJob(j)
 	return SubmitResult{Job: j}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,21 +41,15 @@ const maxBatch = 2048
 
 // Store is a durable job store. All methods are safe for concurrent use.
 type Store struct {
-	db    *bolt.DB
-	ops   chan *op
-	ids   *idGen
-	done  chan struct{}
-	close sync.Once
-	mu    sync.RWMutex // guards closed against sends on ops
-	shut  bool
-	stats Stats
-}
-
-// Stats counts the group commits, for benchmarks and diagnostics.
-type Stats struct {
-	mu      sync.Mutex
-	Commits int64
-	Ops     int64
+	db        *bolt.DB
+	ops       chan *op
+	ids       *idGen
+	done      chan struct{}
+	close     sync.Once
+	mu        sync.RWMutex // guards closed against sends on ops
+	shut      bool
+	commits   atomic.Int64 // group commits, for benchmarks and diagnostics
+	committed atomic.Int64 // operations in them
 }
 
 // Options tune a Store.
@@ -119,9 +114,7 @@ func (s *Store) Close() error {
 
 // CommitStats returns how many transactions and operations were committed.
 func (s *Store) CommitStats() (commits, ops int64) {
-	s.stats.mu.Lock()
-	defer s.stats.mu.Unlock()
-	return s.stats.Commits, s.stats.Ops
+	return s.commits.Load(), s.committed.Load()
 }
 
 // op is one unit of work for the committer. apply runs inside the shared
@@ -180,10 +173,8 @@ func (s *Store) commitLoop() {
 				o.result <- errs[i]
 			}
 		}
-		s.stats.mu.Lock()
-		s.stats.Commits++
-		s.stats.Ops += int64(len(batch))
-		s.stats.mu.Unlock()
+		s.commits.Add(1)
+		s.committed.Add(int64(len(batch)))
 	}
 }
 
