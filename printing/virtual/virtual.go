@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/labelbridge/labelbridge/internal/cappedfile"
 	"github.com/labelbridge/labelbridge/printing"
 )
 
@@ -29,6 +30,7 @@ type Printer struct {
 
 	mu    sync.Mutex
 	count int
+	log   *cappedfile.File // LogName, capped at 8 MiB
 }
 
 // New returns a virtual printer writing to dir, keeping the newest keep jobs
@@ -37,7 +39,11 @@ func New(dir string, keep int, preview Previewer) (*Printer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("virtual printer folder: %w", err)
 	}
-	return &Printer{dir: dir, keep: keep, preview: preview}, nil
+	log, err := cappedfile.Open(filepath.Join(dir, LogName), 8<<20)
+	if err != nil {
+		return nil, fmt.Errorf("virtual printer log: %w", err)
+	}
+	return &Printer{dir: dir, keep: keep, preview: preview, log: log}, nil
 }
 
 // Info is the printer as the API lists it.
@@ -100,22 +106,14 @@ func (p *Printer) Send(ctx context.Context, job printing.Job, data []byte) error
 // resends included.
 const LogName = "printed.log"
 
-// logSend appends one line to the print log, rotating it at 8 MiB. p.mu held.
+// logSend appends one line to the print log. p.mu held.
 func (p *Printer) logSend(job printing.Job, n int) error {
-	path := filepath.Join(p.dir, LogName)
-	if st, err := os.Stat(path); err == nil && st.Size() > 8<<20 {
-		_ = os.Rename(path, path+".1")
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(f, "%s %s %d %d\n", time.Now().UTC().Format(time.RFC3339Nano), job.ID, job.Attempts, n)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	_, err := fmt.Fprintf(p.log, "%s %s %d %d\n", time.Now().UTC().Format(time.RFC3339Nano), job.ID, job.Attempts, n)
 	return err
 }
+
+// Close closes the print log.
+func (p *Printer) Close() error { return p.log.Close() }
 
 func writeAtomic(path string, data []byte) error {
 	tmp := path + ".tmp"
