@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Builds the SDK's three served files from src/:
-//   labelbridge.js         the ES module (src/labelbridge.js as is)
+// The SDK's sources live where the agent embeds and serves them,
+// ../assets/sdk: labelbridge.js (the ES module) and labelbridge.d.ts (the
+// types). This builds the third served file from them,
 //   labelbridge.global.js  a classic script defining the global `Labelbridge`
-//   labelbridge.d.ts       the TypeScript types
-// into ../assets/sdk (embedded in the agent, committed) and dist/ (npm pack).
+// into ../assets/sdk (committed), and copies all three into dist/ (npm pack).
 //
 //   node build.mjs           write them
-//   node build.mjs --check   exit 1 if ../assets/sdk differs from what src/ gives
+//   node build.mjs --check   exit 1 if ../assets/sdk/labelbridge.global.js is stale
 //
 // No dependencies, no bundler: the module's exports must all be
 // `export const|class|function` declarations, which the classic build
@@ -26,11 +26,11 @@ export function buildGlobal(moduleSource) {
       return line.slice("export ".length);
     }
     if (/^\s*export\b/.test(line)) {
-      throw new Error(`src/labelbridge.js:${i + 1}: only "export const|class|function NAME" declarations can be built into the classic script`);
+      throw new Error(`assets/sdk/labelbridge.js:${i + 1}: only "export const|class|function NAME" declarations can be built into the classic script`);
     }
     return line;
   });
-  if (names.length === 0) throw new Error("src/labelbridge.js: no exports found");
+  if (names.length === 0) throw new Error("assets/sdk/labelbridge.js: no exports found");
   let header = "";
   if (lines[0].startsWith("/*!")) header = lines.shift() + "\n";
   return header +
@@ -42,9 +42,11 @@ export function buildGlobal(moduleSource) {
     '})(typeof globalThis !== "undefined" ? globalThis : typeof self !== "undefined" ? self : this);\n';
 }
 
+export const sourceDir = join(here, "..", "assets", "sdk");
+
 export function outputs() {
-  const mod = readFileSync(join(here, "src", "labelbridge.js"), "utf8");
-  const types = readFileSync(join(here, "src", "labelbridge.d.ts"), "utf8");
+  const mod = readFileSync(join(sourceDir, "labelbridge.js"), "utf8");
+  const types = readFileSync(join(sourceDir, "labelbridge.d.ts"), "utf8");
   return {
     "labelbridge.js": mod,
     "labelbridge.global.js": buildGlobal(mod),
@@ -54,23 +56,25 @@ export function outputs() {
 
 function main(args) {
   const out = outputs();
-  const assets = join(here, "..", "assets", "sdk");
+  const assets = sourceDir;
   if (args.includes("--check")) {
     const stale = Object.keys(out).filter((name) => {
       const p = join(assets, name);
       return !existsSync(p) || readFileSync(p, "utf8") !== out[name];
     });
     if (stale.length) {
-      console.error(`assets/sdk is out of date with sdk/src: ${stale.join(", ")}. Run: node sdk/build.mjs`);
+      console.error(`assets/sdk is out of date: ${stale.join(", ")}. Run: node sdk/build.mjs`);
       process.exit(1);
     }
     console.log("assets/sdk is up to date");
     return;
   }
   for (const dir of [assets, join(here, "dist")]) {
-    if (dir === assets && !existsSync(join(here, "..", "assets"))) continue; // packed outside the repo
     mkdirSync(dir, { recursive: true });
-    for (const [name, text] of Object.entries(out)) writeFileSync(join(dir, name), text);
+    for (const [name, text] of Object.entries(out)) {
+      if (dir === assets && name !== "labelbridge.global.js") continue; // the sources themselves
+      writeFileSync(join(dir, name), text);
+    }
     console.log("wrote " + dir);
   }
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // TestServedSDKIsBuiltFromSource fails when assets/sdk (what the agent
-// embeds and serves) is not what sdk/build.mjs makes from sdk/src.
+// embeds and serves) holds a classic script that is not what sdk/build.mjs
+// makes from the ES module beside it.
 func TestServedSDKIsBuiltFromSource(t *testing.T) {
 	node := need(t, "node", "nodejs")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
-import { connect, LabelbridgeError, DEFAULT_PORTS } from "../src/labelbridge.js";
+import { connect, LabelbridgeError, DEFAULT_PORTS } from "../../assets/sdk/labelbridge.js";
 import { buildGlobal, outputs } from "../build.mjs";
 
 const later = (fn) => setTimeout(fn, 0);
@@ -426,7 +426,7 @@ test("unknown connect options are refused", async () => {
 });
 
 test("the classic build defines the global Labelbridge with the module's exports", () => {
-  const src = readFileSync(new URL("../src/labelbridge.js", import.meta.url), "utf8");
+  const src = readFileSync(new URL("../../assets/sdk/labelbridge.js", import.meta.url), "utf8");
   const ctx = vm.createContext({});
   vm.runInContext(buildGlobal(src), ctx);
   assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), ["Client", "DEFAULT_PORTS", "LabelbridgeError", "PROTOCOL", "VERSION", "connect"]);
