@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -43,8 +44,6 @@ type agentOptions struct {
 	// AnyPort binds an ephemeral port (a temporary agent for one CLI call,
 	// benchmarks) instead of the configured one.
 	AnyPort bool
-	// NoSync skips fsync in the store (the bench's floor comparison only).
-	NoSync bool
 }
 
 // startAgent binds the port first (so a second copy fails fast with a
@@ -90,7 +89,7 @@ func (a *agent) build(opt agentOptions) error {
 		return err
 	}
 	a.token = tok
-	a.store, err = store.Open(filepath.Join(cfg.Paths.DataDir, "jobs.db"), store.Options{NoSync: opt.NoSync})
+	a.store, err = store.Open(filepath.Join(cfg.Paths.DataDir, "jobs.db"), store.Options{})
 	if err != nil {
 		return err
 	}
@@ -203,6 +202,17 @@ func (a *agent) closeStore() {
 	if a.store != nil {
 		_ = a.store.Close()
 	}
+}
+
+// startTemporaryAgent runs an agent on an ephemeral loopback port for one
+// command (CLI verbs with no agent running, the bench), logging at level to
+// stderr only.
+func startTemporaryAgent(cfg *config.Loaded, level string) (*agent, error) {
+	log, _, err := newLogger(level, "", os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	return startAgent(cfg, log, agentOptions{AnyPort: true})
 }
 
 // listen binds the loopback listeners, explaining a port that is taken.

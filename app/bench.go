@@ -134,11 +134,7 @@ func benchAgent(home, sinkDir string, load benchLoad) (*benchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	log, _, err := newLogger("error", "", os.Stderr)
-	if err != nil {
-		return nil, err
-	}
-	a, err := startAgent(cfg, log, agentOptions{AnyPort: true})
+	a, err := startTemporaryAgent(cfg, "error")
 	if err != nil {
 		return nil, err
 	}

@@ -88,11 +88,7 @@ func connect(ctx context.Context, portFlag int) (*session, error) {
 		}
 		return nil, err
 	}
-	log, _, err := newLogger("warn", "", os.Stderr)
-	if err != nil {
-		return nil, err
-	}
-	a, err := startAgent(cfg, log, agentOptions{AnyPort: true})
+	a, err := startTemporaryAgent(cfg, "warn")
 	if err != nil {
 		return nil, fmt.Errorf("no agent is running on port %d and a temporary one could not start: %w", cfg.Port, err)
 	}

@@ -54,7 +54,7 @@ type Store struct {
 
 // Options tune a Store.
 type Options struct {
-	// NoSync skips fsync (tests and benchmarks of the floor only; never in production).
+	// NoSync skips fsync (tests only; never in production).
 	NoSync bool
 	// LockTimeout is how long Open waits for another process to release the file.
 	LockTimeout time.Duration
