@@ -16,6 +16,10 @@ const (
 	ErrReasonNotAllowed      = "not_allowed"
 	ErrReasonUnavailable     = "unavailable"
 	ErrReasonStoreFailed     = "store_failed"
+	// ErrReasonTooComplex: a request is within the size limits but would
+	// cost more work (dots drawn, decoded pixels, batch entries) than its
+	// budget allows; the message names what was too big.
+	ErrReasonTooComplex = "too_complex"
 )
 
 // Error is an error with a machine-readable reason for API callers.
