@@ -54,7 +54,8 @@ func RepoRoot() (string, error) {
 }
 
 // StartZPLRenderer returns the shared renderer, installing the helper's npm
-// dependencies with `npm ci` the first time (node_modules is kept). When
+// dependencies with `npm ci` the first time into the user's cache directory
+// (never into the source tree; see installZPLRenderer). When
 // node or npm is missing the test fails if CI is set and is skipped
 // otherwise.
 func StartZPLRenderer(tb testing.TB) *ZPLRenderer {
@@ -78,17 +79,10 @@ func startRenderer() (r *ZPLRenderer, skippable bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	dir := filepath.Join(root, "tools", "zplrender")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "zpl-renderer-js", "package.json")); err != nil {
-		npm, err := exec.LookPath("npm")
-		if err != nil {
-			return nil, true, fmt.Errorf("npm not found: install it (apt-get install npm): %w", err)
-		}
-		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, false, fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
-		}
+	dir, err := installZPLRenderer(filepath.Join(root, "tools", "zplrender"))
+	if err != nil {
+		var missing *npmMissingError
+		return nil, errors.As(err, &missing), err
 	}
 	cmd := exec.Command(node, "render.js")
 	cmd.Dir = dir
