@@ -1,0 +1,52 @@
+package deptest
+
+import "testing"
+
+// encoders turn a label into printer bytes or pixels: pure functions of
+// their input.
+var encoders = []string{
+	"./printing/label/...", "./printing/raster/...", "./printing/encode",
+	"./printing/zpl", "./printing/tspl", "./printing/epl", "./printing/escpos",
+}
+
+// transports, the store and every server or wire package: what the
+// encoders must never reach.
+var (
+	transports = []string{
+		"./printing/usb", "./printing/usblp", "./printing/winusb", "./printing/winspool",
+		"./printing/netraw", "./printing/virtual", "./printing/usbid", "github.com/google/gousb",
+	}
+	storage = []string{"./printing/store", "go.etcd.io/bbolt"}
+	servers = []string{
+		"./wsserver/...", "./browserprint/...", "./client/...", "./adminauth/...",
+		"net/http", "github.com/coder/websocket",
+	}
+)
+
+// TestArchitecture is the module's dependency direction (see the README's
+// layout and DESIGN.md): app → {tray, wsserver, printing/...}; wsserver →
+// printing; transports → printing. The tray's rule (tray → assets only)
+// lives beside it in tray/deps_test.go.
+func TestArchitecture(t *testing.T) {
+	t.Parallel()
+	Check(t,
+		Rule{
+			From:      encoders,
+			Except:    []string{"./printing/raster/rastertest"},
+			Forbidden: append(append(append([]string{}, transports...), storage...), servers...),
+			Why:       "encoders are pure: no transport, store or server",
+		},
+		Rule{
+			From:      []string{"./printing/..."},
+			Except:    []string{"./printing/raster/rastertest"},
+			Forbidden: []string{"./wsserver/...", "./browserprint/...", "./client/...", "./adminauth/...", "net/http", "github.com/coder/websocket"},
+			Why:       "the core knows no wire or HTTP package; servers are its clients",
+		},
+		Rule{
+			From:      []string{"./..."},
+			Except:    []string{"./app"},
+			Forbidden: []string{"./app"},
+			Why:       "app is the composition root: nothing imports it",
+		},
+	)
+}
