@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -18,7 +19,7 @@ type labelCompiler struct {
 func newLabelCompiler(fonts []string) *labelCompiler { return &labelCompiler{fonts: fonts} }
 
 // Compile turns a label into the printer's language at the printer's dpi.
-func (c *labelCompiler) Compile(raw json.RawMessage, p printing.Printer, copies int) (printing.Compiled, error) {
+func (c *labelCompiler) Compile(ctx context.Context, raw json.RawMessage, p printing.Printer, copies int) (printing.Compiled, error) {
 	l, err := label.Parse(raw)
 	if err != nil {
 		return printing.Compiled{}, err
@@ -26,7 +27,7 @@ func (c *labelCompiler) Compile(raw json.RawMessage, p printing.Printer, copies 
 	if copies > 0 {
 		l.Copies = copies
 	}
-	data, err := encode.Label(l, p.Language, encode.Options{DPI: p.DPI, FontPaths: c.fonts})
+	data, err := encode.Label(ctx, l, p.Language, encode.Options{DPI: p.DPI, FontPaths: c.fonts})
 	if err != nil {
 		return printing.Compiled{}, fmt.Errorf("label for printer %s (%s): %w", p.ID, p.Language, err)
 	}
@@ -34,12 +35,12 @@ func (c *labelCompiler) Compile(raw json.RawMessage, p printing.Printer, copies 
 }
 
 // PreviewLabel draws a label as a PNG (dpi 0: the label's own).
-func (c *labelCompiler) PreviewLabel(raw json.RawMessage, dpi int) ([]byte, error) {
+func (c *labelCompiler) PreviewLabel(ctx context.Context, raw json.RawMessage, dpi int) ([]byte, error) {
 	l, err := label.Parse(raw)
 	if err != nil {
 		return nil, err
 	}
-	return encode.Preview(l, encode.Options{DPI: dpi, FontPaths: c.fonts})
+	return encode.Preview(ctx, l, encode.Options{DPI: dpi, FontPaths: c.fonts})
 }
 
 // sourceStore gives the label a job was made from.
@@ -50,11 +51,11 @@ type sourceStore interface {
 // previewJob makes the virtual printer's preview of a job from its label
 // (raw jobs have none).
 func (c *labelCompiler) previewJob(st sourceStore) virtual.Previewer {
-	return func(job printing.Job) ([]byte, error) {
+	return func(ctx context.Context, job printing.Job) ([]byte, error) {
 		src, err := st.Source(job.ID)
 		if err != nil || src == nil {
 			return nil, err
 		}
-		return c.PreviewLabel(src, 0)
+		return c.PreviewLabel(ctx, src, 0)
 	}
 }

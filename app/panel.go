@@ -405,7 +405,7 @@ func (p *panel) printersTestPrint(ctx context.Context, params json.RawMessage) (
 
 // jobsPreview draws the label a job was made from: {"png": base64} or, for
 // raw jobs (nothing to draw), {"png": ""}.
-func (p *panel) jobsPreview(_ context.Context, params json.RawMessage) (any, error) {
+func (p *panel) jobsPreview(ctx context.Context, params json.RawMessage) (any, error) {
 	var in struct {
 		Job string `json:"job"`
 		DPI int    `json:"dpi"`
@@ -429,7 +429,7 @@ func (p *panel) jobsPreview(_ context.Context, params json.RawMessage) (any, err
 	if src == nil {
 		return map[string]any{"png": "", "reason": "raw"}, nil
 	}
-	png, err := p.compiler.PreviewLabel(src, in.DPI)
+	png, err := p.compiler.PreviewLabel(ctx, src, in.DPI)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -40,7 +41,7 @@ func runRender(args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := encode.Label(l, *lang, encode.Options{DPI: *dpi, Raster: *raster, FontPaths: fontPaths()})
+	data, err := encode.Label(context.Background(), l, *lang, encode.Options{DPI: *dpi, Raster: *raster, FontPaths: fontPaths()})
 	if err != nil {
 		return fmt.Errorf("render %s: %w", pos[0], err)
 	}
@@ -62,7 +63,7 @@ func runPreview(args []string) error {
 	if err != nil {
 		return err
 	}
-	png, err := encode.Preview(l, encode.Options{DPI: *dpi, FontPaths: fontPaths()})
+	png, err := encode.Preview(context.Background(), l, encode.Options{DPI: *dpi, FontPaths: fontPaths()})
 	if err != nil {
 		return fmt.Errorf("preview %s: %w", pos[0], err)
 	}

@@ -16,7 +16,7 @@ import (
 // printer's language. The app wires the label engine in here. copies 0
 // keeps the label's own copies.
 type LabelCompiler interface {
-	Compile(label json.RawMessage, p Printer, copies int) (Compiled, error)
+	Compile(ctx context.Context, label json.RawMessage, p Printer, copies int) (Compiled, error)
 }
 
 // Compiled is a label turned into printer commands.
@@ -478,8 +478,14 @@ type SubmitResult struct {
 // stored. Requests submitted one after another by one goroutine print in
 // that order.
 func (s *Spooler) Submit(req Request) <-chan SubmitResult {
+	return s.SubmitContext(context.Background(), req)
+}
+
+// SubmitContext is Submit whose label compiling stops (with ctx's error)
+// when ctx is done, e.g. when the requesting connection closes.
+func (s *Spooler) SubmitContext(ctx context.Context, req Request) <-chan SubmitResult {
 	out := make(chan SubmitResult, 1)
-	j, payload, q, e, err := s.prepare(req)
+	j, payload, q, e, err := s.prepare(ctx, req)
 	if err != nil {
 		out <- SubmitResult{Err: err}
 		return out
@@ -495,14 +501,14 @@ func (s *Spooler) Submit(req Request) <-chan SubmitResult {
 // SubmitWait is Submit that waits for the result.
 func (s *Spooler) SubmitWait(ctx context.Context, req Request) (SubmitResult, error) {
 	select {
-	case r := <-s.Submit(req):
+	case r := <-s.SubmitContext(ctx, req):
 		return r, r.Err
 	case <-ctx.Done():
 		return SubmitResult{}, ctx.Err()
 	}
 }
 
-func (s *Spooler) prepare(req Request) (Job, []byte, *queue, *entry, error) {
+func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue, *entry, error) {
 	copies := req.Copies
 	if copies == 0 {
 		copies = 1
@@ -549,7 +555,7 @@ func (s *Spooler) prepare(req Request) (Job, []byte, *queue, *entry, error) {
 		if printer.Language == "" {
 			return Job{}, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q is not connected, so its language is unknown: send raw data or plug it in", id)
 		}
-		out, err := s.compiler.Compile(req.Label, printer, req.Copies)
+		out, err := s.compiler.Compile(ctx, req.Label, printer, req.Copies)
 		if err != nil {
 			return Job{}, nil, nil, nil, err
 		}

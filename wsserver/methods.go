@@ -388,7 +388,7 @@ func (c *conn) labelsPreview(req *request) (any, error) {
 	if c.srv.opt.Previewer == nil {
 		return nil, newError(codeApplication, printing.ErrReasonUnavailable, "previews are not available in this build")
 	}
-	png, err := c.srv.opt.Previewer.PreviewLabel(p.Label, p.DPI)
+	png, err := c.srv.opt.Previewer.PreviewLabel(c.ctx, p.Label, p.DPI)
 	if err != nil {
 		return nil, err
 	}

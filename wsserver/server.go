@@ -42,7 +42,7 @@ type Spooler interface {
 
 // Previewer renders a label (the JSON label model) to a PNG.
 type Previewer interface {
-	PreviewLabel(label json.RawMessage, dpi int) ([]byte, error)
+	PreviewLabel(ctx context.Context, label json.RawMessage, dpi int) ([]byte, error)
 }
 
 // Gate decides on an Origin header (package sites is the real one).

@@ -6,6 +6,7 @@
 package encode
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -48,13 +49,13 @@ func Languages() []string { return []string{"zpl", "tspl", "epl", "escpos"} }
 
 // Label encodes l in language. Errors carry Reason(): "invalid_label",
 // "font_missing" or "unsupported_language".
-func Label(l *label.Label, language string, opt Options) ([]byte, error) {
+func Label(ctx context.Context, l *label.Label, language string, opt Options) ([]byte, error) {
 	enc, ok := encoders[language]
 	if !ok {
 		return nil, label.Errorf(label.ReasonUnsupportedLanguage, "",
 			"unsupported printer language %q (want %s)", language, strings.Join(Languages(), ", "))
 	}
-	p, err := raster.Layout(l, opt.raster())
+	p, err := raster.Layout(ctx, l, opt.raster())
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +68,8 @@ func Label(l *label.Label, language string, opt Options) ([]byte, error) {
 
 // Preview renders l as a 1-bit PNG, one pixel per dot at opt.DPI (or the
 // label's dpi), the PNG's pHYs chunk recording that dpi.
-func Preview(l *label.Label, opt Options) ([]byte, error) {
-	p, err := raster.Layout(l, opt.raster())
+func Preview(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
+	p, err := raster.Layout(ctx, l, opt.raster())
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package encode
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"image"
@@ -44,7 +45,7 @@ func simple(t testing.TB) *label.Label {
 
 func TestErrorsCarryReasons(t *testing.T) {
 	t.Parallel()
-	if _, err := Label(simple(t), "pcl", Options{}); label.ReasonOf(err) != label.ReasonUnsupportedLanguage ||
+	if _, err := Label(t.Context(), simple(t), "pcl", Options{}); label.ReasonOf(err) != label.ReasonUnsupportedLanguage ||
 		!strings.Contains(err.Error(), `unsupported printer language "pcl" (want zpl, tspl, epl, escpos)`) {
 		t.Errorf("unknown language: %v (reason %q)", err, label.ReasonOf(err))
 	}
@@ -56,22 +57,22 @@ func TestErrorsCarryReasons(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range Languages() {
-		_, err := Label(missing, lang, Options{})
+		_, err := Label(t.Context(), missing, lang, Options{})
 		if label.ReasonOf(err) != label.ReasonFontMissing || !strings.HasPrefix(err.Error(), "elements[0].text: no installed font has U+F0001") {
 			t.Errorf("%s: %v (reason %q)", lang, err, label.ReasonOf(err))
 		}
 	}
-	if _, err := Preview(missing, Options{}); label.ReasonOf(err) != label.ReasonFontMissing {
+	if _, err := Preview(t.Context(), missing, Options{}); label.ReasonOf(err) != label.ReasonFontMissing {
 		t.Errorf("preview: %v", err)
 	}
 	off := &label.Label{Width: 20, Height: 10, Elements: []label.Element{{Type: "barcode", Symbology: "code128", X: 5, Data: "0123456789ABCDEFGH", Module: 0.5}}}
 	if err := off.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Label(off, "zpl", Options{}); label.ReasonOf(err) != label.ReasonInvalid {
+	if _, err := Label(t.Context(), off, "zpl", Options{}); label.ReasonOf(err) != label.ReasonInvalid {
 		t.Errorf("off-label barcode: %v", err)
 	}
-	if _, err := Label(simple(t), "zpl", Options{DPI: 100}); label.ReasonOf(err) != label.ReasonInvalid {
+	if _, err := Label(t.Context(), simple(t), "zpl", Options{DPI: 100}); label.ReasonOf(err) != label.ReasonInvalid {
 		t.Errorf("bad printer dpi: %v", err)
 	}
 }
@@ -87,7 +88,7 @@ func TestCopies(t *testing.T) {
 			return bytes.Count(b, []byte{0x1b, 0x40}) == 3 && bytes.Count(b, []byte{0x1d, 0x56, 66, 0}) == 3
 		},
 	} {
-		out, err := Label(l, lang, Options{})
+		out, err := Label(t.Context(), l, lang, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func TestPrinterDPI(t *testing.T) {
 	t.Parallel()
 	l := simple(t)
 	for dpi, want := range map[int]string{0: "^PW400\n^LL240", 203: "^PW400\n^LL240", 300: "^PW591\n^LL354", 600: "^PW1181\n^LL709"} {
-		out, err := Label(l, "zpl", Options{DPI: dpi})
+		out, err := Label(t.Context(), l, "zpl", Options{DPI: dpi})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +116,7 @@ func TestPrinterDPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _ := Label(dotLabel, "zpl", Options{DPI: 300})
+	out, _ := Label(t.Context(), dotLabel, "zpl", Options{DPI: 300})
 	if !bytes.Contains(out, []byte("^PW600\n^LL300")) {
 		t.Errorf("dot label at 300 dpi:\n%s", out)
 	}
@@ -125,7 +126,7 @@ func TestPreview(t *testing.T) {
 	t.Parallel()
 	l := rastertest.LoadLabel(t, "testdata/labels/shipping-all-symbologies.json")
 	for _, dpi := range []int{0, 300} {
-		data, err := Preview(l, Options{DPI: dpi})
+		data, err := Preview(t.Context(), l, Options{DPI: dpi})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +142,7 @@ func TestPreview(t *testing.T) {
 		if img.Bounds() != image.Rect(0, 0, w, h) {
 			t.Errorf("dpi %d: preview %v, want %dx%d", dpi, img.Bounds(), w, h)
 		}
-		p, err := raster.Layout(l, raster.Options{DPI: dpi})
+		p, err := raster.Layout(context.Background(), l, raster.Options{DPI: dpi})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +168,7 @@ func TestAllLabelsAllLanguages(t *testing.T) {
 		for _, lang := range Languages() {
 			for _, dpi := range []int{203, 300, 600} {
 				for _, rm := range []bool{false, true} {
-					out, err := Label(l, lang, Options{DPI: dpi, Raster: rm})
+					out, err := Label(t.Context(), l, lang, Options{DPI: dpi, Raster: rm})
 					if err != nil {
 						if label.ReasonOf(err) == label.ReasonFontMissing && os.Getenv("CI") == "" {
 							t.Skipf("no Korean font: %v", err)
@@ -212,7 +213,7 @@ func benchLabel(b *testing.B, withImage bool) *label.Label {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := Label(l, "zpl", Options{}); err != nil {
+	if _, err := Label(b.Context(), l, "zpl", Options{}); err != nil {
 		if label.ReasonOf(err) == label.ReasonFontMissing && os.Getenv("CI") == "" {
 			b.Skipf("no Korean font: %v", err)
 		}
@@ -240,7 +241,7 @@ func BenchmarkLabel(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					var err error
-					out, err = Label(l, lang, Options{})
+					out, err = Label(b.Context(), l, lang, Options{})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -260,7 +261,7 @@ func BenchmarkLabel(b *testing.B) {
 // graphicSizes sums the ^GF data of a label's bitmaps as ACS, as Z64 and
 // as chosen (the smaller of the two per field).
 func graphicSizes(b *testing.B, l *label.Label) (acs, z64, chosen int) {
-	p, err := raster.Layout(l, raster.Options{})
+	p, err := raster.Layout(context.Background(), l, raster.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

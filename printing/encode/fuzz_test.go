@@ -31,11 +31,11 @@ func FuzzEncode(f *testing.F) {
 			opt.DPI = 300
 		}
 		for _, lang := range Languages() {
-			if _, err := Label(l, lang, opt); err != nil && label.ReasonOf(err) == "" {
+			if _, err := Label(t.Context(), l, lang, opt); err != nil && label.ReasonOf(err) == "" {
 				t.Fatalf("%s: error without a reason: %v", lang, err)
 			}
 		}
-		if _, err := Preview(l, opt); err != nil && label.ReasonOf(err) == "" {
+		if _, err := Preview(t.Context(), l, opt); err != nil && label.ReasonOf(err) == "" {
 			t.Fatalf("preview: error without a reason: %v", err)
 		}
 	})

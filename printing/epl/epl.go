@@ -12,6 +12,7 @@ package epl
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -24,8 +25,8 @@ import (
 type Options = raster.Options
 
 // Encode lays the label out at the printer's dpi and returns EPL2.
-func Encode(l *label.Label, opt Options) ([]byte, error) {
-	p, err := raster.Layout(l, opt)
+func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
+	p, err := raster.Layout(ctx, l, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package epl
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"strconv"
@@ -17,7 +18,7 @@ func TestGolden(t *testing.T) {
 	labels := rastertest.GoldenLabels(t)
 	for _, name := range rastertest.SortedNames(labels) {
 		t.Run(name, func(t *testing.T) {
-			out, err := Encode(labels[name], Options{})
+			out, err := Encode(context.Background(), labels[name], Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +97,7 @@ func TestRasterRoundTrip(t *testing.T) {
 	for _, name := range rastertest.SortedNames(labels) {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
-				p, err := raster.Layout(labels[name], Options{DPI: dpi})
+				p, err := raster.Layout(context.Background(), labels[name], Options{DPI: dpi})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -127,7 +128,7 @@ func TestRasterisedBarcodes(t *testing.T) {
 	for _, name := range []string{"barcodes", "rotated"} {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
-				p, err := raster.Layout(labels[name], Options{DPI: dpi})
+				p, err := raster.Layout(context.Background(), labels[name], Options{DPI: dpi})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -149,7 +150,7 @@ func TestRasterisedBarcodes(t *testing.T) {
 
 func TestPolarity(t *testing.T) {
 	l := rastertest.GoldenLabels(t)["graphics"]
-	p, err := raster.Layout(l, Options{})
+	p, err := raster.Layout(context.Background(), l, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

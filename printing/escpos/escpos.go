@@ -16,6 +16,7 @@ package escpos
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"sort"
 
@@ -30,8 +31,8 @@ type Options = raster.Options
 const MaxRasterRows = 256
 
 // Encode lays the label out at the printer's dpi and returns ESC/POS.
-func Encode(l *label.Label, opt Options) ([]byte, error) {
-	p, err := raster.Layout(l, opt)
+func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
+	p, err := raster.Layout(ctx, l, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"testing"
@@ -14,7 +15,7 @@ func TestGolden(t *testing.T) {
 	labels := rastertest.GoldenLabels(t)
 	for _, name := range rastertest.SortedNames(labels) {
 		t.Run(name, func(t *testing.T) {
-			out, err := Encode(labels[name], Options{})
+			out, err := Encode(context.Background(), labels[name], Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +150,7 @@ func TestRasterRoundTrip(t *testing.T) {
 	for _, name := range rastertest.SortedNames(labels) {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
-				p, err := raster.Layout(labels[name], Options{DPI: dpi})
+				p, err := raster.Layout(context.Background(), labels[name], Options{DPI: dpi})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -182,7 +183,7 @@ func TestBands(t *testing.T) {
 	for _, name := range rastertest.SortedNames(labels) {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
-				p, err := raster.Layout(labels[name], Options{DPI: dpi})
+				p, err := raster.Layout(context.Background(), labels[name], Options{DPI: dpi})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -250,7 +251,7 @@ func countBarcodes(p *raster.Plan) int {
 
 func TestPolarity(t *testing.T) {
 	l := rastertest.GoldenLabels(t)["graphics"]
-	p, err := raster.Layout(l, Options{})
+	p, err := raster.Layout(context.Background(), l, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

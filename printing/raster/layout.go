@@ -1,6 +1,7 @@
 package raster
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"math"
@@ -77,7 +78,7 @@ func (it *Item) Field(name string) string { return label.ElementField(it.Index, 
 // physical, so a label designed at 203 dpi keeps its size on a 300 dpi
 // printer. It fails with a font_missing error for text no font covers, and
 // with invalid_label for elements that end up off the label.
-func Layout(l *label.Label, opt Options) (*Plan, error) {
+func Layout(ctx context.Context, l *label.Label, opt Options) (*Plan, error) {
 	if l == nil {
 		return nil, label.Errorf(label.ReasonInvalid, "", "no label")
 	}

@@ -225,7 +225,7 @@ func TestLayoutOffLabel(t *testing.T) {
 			l := &label.Label{Width: 50, Height: 30, Elements: []label.Element{tc.el}}
 			err := l.Validate()
 			if err == nil {
-				_, err = Layout(l, Options{})
+				_, err = Layout(t.Context(), l, Options{})
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
@@ -255,7 +255,7 @@ func TestModuleChoice(t *testing.T) {
 		if err := l.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		p, err := Layout(l, Options{DPI: tc.dpi})
+		p, err := Layout(t.Context(), l, Options{DPI: tc.dpi})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func TestPreviewPNG(t *testing.T) {
 	if err := l.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := Layout(l, Options{DPI: 300})
+	p, err := Layout(t.Context(), l, Options{DPI: 300})
 	if err != nil {
 		t.Fatal(err)
 	}

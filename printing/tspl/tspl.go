@@ -12,6 +12,7 @@ package tspl
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,8 +29,8 @@ type Options = raster.Options
 const FontCapRatio = 0.72
 
 // Encode lays the label out at the printer's dpi and returns TSPL.
-func Encode(l *label.Label, opt Options) ([]byte, error) {
-	p, err := raster.Layout(l, opt)
+func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
+	p, err := raster.Layout(ctx, l, opt)
 	if err != nil {
 		return nil, err
 	}

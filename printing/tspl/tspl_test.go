@@ -2,6 +2,7 @@ package tspl
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"strconv"
@@ -17,7 +18,7 @@ func TestGolden(t *testing.T) {
 	labels := rastertest.GoldenLabels(t)
 	for _, name := range rastertest.SortedNames(labels) {
 		t.Run(name, func(t *testing.T) {
-			out, err := Encode(labels[name], Options{})
+			out, err := Encode(context.Background(), labels[name], Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +103,7 @@ func TestRasterRoundTrip(t *testing.T) {
 	for _, name := range rastertest.SortedNames(labels) {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
-				p, err := raster.Layout(labels[name], Options{DPI: dpi})
+				p, err := raster.Layout(context.Background(), labels[name], Options{DPI: dpi})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -141,7 +142,7 @@ func TestRasterisedBarcodes(t *testing.T) {
 	l := rastertest.GoldenLabels(t)["rotated"]
 	for _, dpi := range []int{203, 300} {
 		t.Run(fmt.Sprint(dpi), func(t *testing.T) {
-			p, err := raster.Layout(l, Options{DPI: dpi})
+			p, err := raster.Layout(context.Background(), l, Options{DPI: dpi})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +164,7 @@ func TestRasterisedBarcodes(t *testing.T) {
 // TestPolarity: a filled box and an all-black image print black.
 func TestPolarity(t *testing.T) {
 	l := rastertest.GoldenLabels(t)["graphics"]
-	p, err := raster.Layout(l, Options{})
+	p, err := raster.Layout(context.Background(), l, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func contains(list []string, s string) bool {
 func TestCommands(t *testing.T) {
 	t.Parallel()
 	l := rastertest.GoldenLabels(t)["barcodes"]
-	out, err := Encode(l, Options{})
+	out, err := Encode(context.Background(), l, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

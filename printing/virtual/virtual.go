@@ -20,7 +20,7 @@ import (
 
 // Previewer renders the PNG preview of a job, or returns nil when the job has
 // no label to preview (raw jobs).
-type Previewer func(job printing.Job) ([]byte, error)
+type Previewer func(ctx context.Context, job printing.Job) ([]byte, error)
 
 // Printer is the virtual printer's transport.
 type Printer struct {
@@ -77,7 +77,7 @@ func (p *Printer) Send(ctx context.Context, job printing.Job, data []byte) error
 		return fmt.Errorf("virtual printer: %w", err)
 	}
 	if p.preview != nil {
-		png, err := p.preview(job)
+		png, err := p.preview(ctx, job)
 		if err != nil {
 			return fmt.Errorf("virtual printer preview: %w", err)
 		}

@@ -13,7 +13,7 @@ import (
 
 func TestSendWritesBytesPreviewAndLog(t *testing.T) {
 	dir := t.TempDir()
-	p, err := New(dir, 0, func(j printing.Job) ([]byte, error) {
+	p, err := New(dir, 0, func(_ context.Context, j printing.Job) ([]byte, error) {
 		if j.ID == "RAW" {
 			return nil, nil
 		}

@@ -11,6 +11,7 @@
 package zpl
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -27,8 +28,8 @@ type Options = raster.Options
 const FontCapRatio = 0.72
 
 // Encode lays the label out at the printer's dpi and returns ZPL.
-func Encode(l *label.Label, opt Options) ([]byte, error) {
-	p, err := raster.Layout(l, opt)
+func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
+	p, err := raster.Layout(ctx, l, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package zpl
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"math"
@@ -20,7 +21,7 @@ func TestGolden(t *testing.T) {
 			raster bool
 		}{{"", false}, {".raster", true}} {
 			t.Run(name+mode.suffix, func(t *testing.T) {
-				out, err := Encode(labels[name], Options{Raster: mode.raster})
+				out, err := Encode(context.Background(), labels[name], Options{Raster: mode.raster})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -70,7 +71,7 @@ func TestRenderDecode(t *testing.T) {
 		l := labels[name]
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
-				p, err := raster.Layout(l, Options{DPI: dpi})
+				p, err := raster.Layout(context.Background(), l, Options{DPI: dpi})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -117,7 +118,7 @@ func TestHangulMatchesPreview(t *testing.T) {
 	l := rastertest.LoadLabel(t, "testdata/labels/product-ko.json")
 	for _, dpi := range []int{203, 300} {
 		t.Run(fmt.Sprint(dpi), func(t *testing.T) {
-			p, err := raster.Layout(l, Options{DPI: dpi})
+			p, err := raster.Layout(context.Background(), l, Options{DPI: dpi})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +167,7 @@ func hasHangul(s string) bool {
 // image) prints black: natively, as a graphic field, and in raster mode.
 func TestPolarity(t *testing.T) {
 	l := rastertest.GoldenLabels(t)["graphics"]
-	p, err := raster.Layout(l, Options{})
+	p, err := raster.Layout(context.Background(), l, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestCopiesAndSize(t *testing.T) {
 		{203, []string{"^PW400", "^LL200", "^PQ3", "^CI28"}},
 		{300, []string{"^PW591", "^LL295", "^PQ3"}},
 	} {
-		out, err := Encode(l, Options{DPI: tc.dpi})
+		out, err := Encode(context.Background(), l, Options{DPI: tc.dpi})
 		if err != nil {
 			t.Fatal(err)
 		}
