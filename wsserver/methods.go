@@ -70,6 +70,12 @@ func (c *conn) printersGet(req *request) (any, error) {
 }
 
 func (c *conn) printersSetDefault(req *request) (any, error) {
+	// The default printer is every site's: only the user (tray, panel,
+	// CLI) chooses it. A page names a printer per job instead.
+	if !c.peer.admin {
+		return nil, &printing.Error{Code: printing.ErrReasonNotAllowed,
+			Msg: "the default printer is chosen by the user in the Labelbridge tray or panel; a page may name a printer for each job (print {\"printer\": id})"}
+	}
 	var p printerParam
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err

@@ -215,7 +215,7 @@ func TestEveryMethod(t *testing.T) {
 	if err := c.Call(cx, "printers.get", map[string]string{"printer": "blocked"}, &got); err != nil || got.Printer.ID != "blocked" {
 		t.Fatalf("printers.get = %+v, %v", got, err)
 	}
-	if err := c.Call(cx, "printers.setDefault", map[string]string{"printer": "blocked"}, &got); err != nil || !got.Printer.IsDefault {
+	if err := e.dial(client.Options{Token: token}).Call(cx, "printers.setDefault", map[string]string{"printer": "blocked"}, &got); err != nil || !got.Printer.IsDefault {
 		t.Fatalf("printers.setDefault = %+v, %v", got, err)
 	}
 	if err := c.Subscribe(cx, "jobs"); err != nil {
@@ -264,7 +264,7 @@ func TestErrorReasons(t *testing.T) {
 		{"printers.get", map[string]string{"printer": "nope"}, "printer_not_found"},
 		{"printers.get", map[string]string{}, "invalid_params"},
 		{"printers.get", map[string]any{"printer": 5}, "invalid_params"},
-		{"printers.setDefault", map[string]string{"printer": "nope"}, "printer_not_found"},
+		{"printers.setDefault", map[string]string{"printer": "nope"}, "not_allowed"}, // admin-only
 		{"print", map[string]any{"printer": "nope", "raw": map[string]string{"data": "x"}}, "printer_not_found"},
 		{"print", map[string]any{}, "invalid_params"},
 		{"print", map[string]any{"raw": map[string]string{"data": "x"}, "label": map[string]any{}}, "invalid_params"},
