@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/labelbridge/labelbridge/internal/atomicfile"
 	"github.com/labelbridge/labelbridge/origins"
 )
 
@@ -264,6 +265,9 @@ type Loaded struct {
 	UserOrigins        []string
 	EnvOrigins         []string
 	LockAllowedOrigins bool
+	// Warnings are problems Load worked around (a torn config file); the
+	// agent logs them once its log is open.
+	Warnings []string
 }
 
 // decodeStrict decodes JSON into v, failing on unknown keys with the key
@@ -304,17 +308,21 @@ func describeJSONError(err error) error {
 // Load reads the user config and the admin policy and applies the
 // environment (LABELBRIDGE_PORT, LABELBRIDGE_ALLOWED_ORIGINS).
 func Load(paths Paths) (*Loaded, error) {
-	var user Config
-	if data, err := os.ReadFile(paths.ConfigFile); err == nil {
-		if len(bytes.TrimSpace(data)) > 0 {
-			if err := decodeStrict(data, &user, paths.ConfigFile); err != nil {
-				return nil, err
-			}
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("read config: %w", err)
+	u, err := readUser(paths.ConfigFile)
+	if err != nil {
+		return nil, err
 	}
+	user := u.config
 	eff := &Loaded{Config: user, Paths: paths, PolicyKeys: map[string]bool{}}
+	if u.warning != "" {
+		eff.Warnings = append(eff.Warnings, u.warning)
+	}
+	if u.good != nil {
+		// Keep the last good copy for the day this file is torn.
+		if err := refreshBackup(paths.ConfigFile, u.good); err != nil {
+			eff.Warnings = append(eff.Warnings, fmt.Sprintf("could not keep a copy of %s: %v", paths.ConfigFile, err))
+		}
+	}
 	// Decoding the policy over eff must not write into the user's arrays.
 	eff.AllowedOrigins = slices.Clone(user.AllowedOrigins)
 	eff.DeniedOrigins = slices.Clone(user.DeniedOrigins)
@@ -383,6 +391,73 @@ func (l *Loaded) AllowList() []string {
 	return l.AllowedOrigins
 }
 
+// BackupSuffix and DamagedSuffix name the files kept next to config.json:
+// its last good copy, and a torn file that was replaced.
+const (
+	BackupSuffix  = ".bak"
+	DamagedSuffix = ".damaged"
+)
+
+// userFile is the user's config file as read by readUser.
+type userFile struct {
+	config  Config
+	good    []byte // the file's bytes when it was valid and not empty
+	torn    []byte // the file's bytes when it was torn
+	warning string // set when the file was torn and a fallback is in use
+}
+
+// readUser reads the user's config file. A file that is not JSON at all —
+// torn or truncated by a crash or power loss: empty, cut off mid-object,
+// zero-filled — never stops the agent: the last good copy (config.json.bak)
+// is used instead, or the defaults when there is none, with a warning that
+// names both. Valid JSON with an unknown key or a bad value is an error that
+// names the key (the documented contract: the user must fix it).
+func readUser(path string) (userFile, error) {
+	var u userFile
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return u, nil
+	}
+	if err != nil {
+		return u, fmt.Errorf("read config: %w", err)
+	}
+	blank := len(bytes.TrimSpace(data)) == 0
+	if !blank && json.Valid(data) {
+		if err := decodeStrict(data, &u.config, path); err != nil {
+			return u, err
+		}
+		u.good = data
+		return u, nil
+	}
+	bak := path + BackupSuffix
+	var why string
+	if blank {
+		why = "is empty"
+	} else {
+		u.torn = data
+		why = "is damaged (" + describeJSONError(json.Unmarshal(data, new(any))).Error() + ")"
+	}
+	if b, err := os.ReadFile(bak); err == nil && len(bytes.TrimSpace(b)) > 0 && decodeStrict(b, &u.config, bak) == nil {
+		u.warning = fmt.Sprintf("config file %s %s, probably cut short by a crash or power loss: using its last good copy %s", path, why, bak)
+		return u, nil
+	}
+	u.config = Config{}
+	if blank {
+		return u, nil // an empty file with no copy to go back to: nothing configured
+	}
+	u.warning = fmt.Sprintf("config file %s %s, probably cut short by a crash or power loss, and there is no good copy %s: running on the defaults (fix or delete the file)", path, why, bak)
+	return u, nil
+}
+
+// refreshBackup writes data to path's last good copy when it differs.
+func refreshBackup(path string, data []byte) error {
+	bak := path + BackupSuffix
+	if old, err := os.ReadFile(bak); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return atomicfile.WriteFile(bak, data, 0o600)
+}
+
 // Writer changes the user's config file: read, change, write atomically.
 // The admin policy is never written.
 type Writer struct {
@@ -398,16 +473,11 @@ func NewWriter(path string) *Writer { return &Writer{path: path} }
 func (w *Writer) Update(change func(c *Config) error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var c Config
-	data, err := os.ReadFile(w.path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("read config: %w", err)
+	u, err := readUser(w.path)
+	if err != nil {
+		return err
 	}
-	if len(bytes.TrimSpace(data)) > 0 {
-		if err := decodeStrict(data, &c, w.path); err != nil {
-			return err
-		}
-	}
+	c := u.config
 	if err := change(&c); err != nil {
 		return err
 	}
@@ -418,11 +488,18 @@ func (w *Writer) Update(change func(c *Config) error) error {
 	if err := os.MkdirAll(filepath.Dir(w.path), 0o700); err != nil {
 		return fmt.Errorf("create config dir: %w", err)
 	}
-	tmp := w.path + ".tmp"
-	if err := os.WriteFile(tmp, append(out, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write config: %w", err)
+	if u.torn != nil {
+		// Replacing a torn file: keep it aside for whoever wants to look.
+		if err := atomicfile.WriteFile(w.path+DamagedSuffix, u.torn, 0o600); err != nil {
+			return fmt.Errorf("keep the damaged config: %w", err)
+		}
 	}
-	if err := os.Rename(tmp, w.path); err != nil {
+	if u.good != nil {
+		if err := refreshBackup(w.path, u.good); err != nil {
+			return fmt.Errorf("keep a copy of the config: %w", err)
+		}
+	}
+	if err := atomicfile.WriteFile(w.path, append(out, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write config: %w", err)
 	}
 	return nil

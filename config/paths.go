@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/labelbridge/labelbridge/internal/atomicfile"
 )
 
 // Paths are where Labelbridge keeps its files.
@@ -47,11 +49,15 @@ func DefaultPaths() (Paths, error) {
 }
 
 // EnsureToken returns the local CLI token, creating it (0600) on first use.
-// Programs on this PC that present it may connect without an Origin.
+// Programs on this PC that present it may connect without an Origin. The
+// file is written atomically; a damaged one (torn by a crash) is replaced
+// with a new token rather than stopping the agent.
 func EnsureToken(path string) (string, error) {
-	if tok, err := ReadToken(path); err == nil {
+	tok, err := ReadToken(path)
+	if err == nil {
 		return tok, nil
 	}
+	damaged := !errors.Is(err, os.ErrNotExist)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("create config dir: %w", err)
 	}
@@ -59,16 +65,18 @@ func EnsureToken(path string) (string, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("make token: %w", err)
 	}
-	tok := hex.EncodeToString(b[:])
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	tok = hex.EncodeToString(b[:])
+	if damaged {
+		if err := atomicfile.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+			return "", fmt.Errorf("replace damaged token: %w", err)
+		}
+		return tok, nil
+	}
+	err = atomicfile.Create(path, []byte(tok+"\n"), 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return ReadToken(path) // another process made it first
 	}
 	if err != nil {
-		return "", fmt.Errorf("write token: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(tok + "\n"); err != nil {
 		return "", fmt.Errorf("write token: %w", err)
 	}
 	return tok, nil
