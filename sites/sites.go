@@ -1,13 +1,18 @@
 // Package sites decides which web origins may use the agent: the admin
 // policy's sites, the configured and user-approved ones, and the defaults;
 // it remembers refused origins as pending approval until the user allows or
-// denies them.
+// denies them. The pending list cannot be jammed: entries expire, the list
+// is capped and evicts the least recently seen first, so a newly refused
+// site always shows up; origins that can never be allowed are never pending
+// and cannot be approved.
 package sites
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,7 +55,24 @@ type Registry struct {
 	pending  map[string]*Site
 	persist  Persist
 	onChange []func()
+	record   func(event, origin string)
+	now      func() time.Time
+	ttl      time.Duration
+	max      int
 }
+
+// Pending list bounds (Options.PendingTTL, Options.MaxPending).
+const (
+	DefaultPendingTTL = 24 * time.Hour
+	DefaultMaxPending = 100
+)
+
+// Events passed to Options.Record.
+const (
+	EventApproved = "site.approved"
+	EventDenied   = "site.denied"
+	EventRevoked  = "site.revoked"
+)
 
 // Options build a Registry.
 type Options struct {
@@ -60,11 +82,32 @@ type Options struct {
 	Defaults []string // used when Policy and User are both empty
 	Locked   bool     // only the policy's patterns count; no approvals
 	Persist  Persist
+	// Record, when set, is told of every change the user makes (approve,
+	// deny, revoke: EventApproved…), whichever way it came (tray, panel,
+	// CLI): the audit log.
+	Record func(event, origin string)
+	// Now is the clock for expiring pending sites (default time.Now).
+	Now func() time.Time
+	// PendingTTL drops a pending site not seen for this long (default 24 h);
+	// MaxPending caps the list (default 100), evicting the least recently
+	// seen site first.
+	PendingTTL time.Duration
+	MaxPending int
 }
 
 // New builds a Registry; bad patterns are reported with their text.
 func New(opt Options) (*Registry, error) {
-	r := &Registry{user: slices.Clone(opt.User), locked: opt.Locked, denied: map[string]bool{}, pending: map[string]*Site{}, persist: opt.Persist}
+	r := &Registry{user: slices.Clone(opt.User), locked: opt.Locked, denied: map[string]bool{}, pending: map[string]*Site{}, persist: opt.Persist,
+		record: opt.Record, now: opt.Now, ttl: opt.PendingTTL, max: opt.MaxPending}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.ttl <= 0 {
+		r.ttl = DefaultPendingTTL
+	}
+	if r.max <= 0 {
+		r.max = DefaultMaxPending
+	}
 	var err error
 	if r.policy, err = origins.ParseList(opt.Policy); err != nil {
 		return nil, fmt.Errorf("policy allowedOrigins: %w", err)
@@ -116,14 +159,54 @@ func (r *Registry) changed() {
 	}
 }
 
-// Check decides on an Origin header value and returns its canonical form.
-// An unknown origin is recorded as pending.
-func (r *Registry) Check(header string, now time.Time) (string, Decision) {
+// approvable parses an Origin header that a user could approve: an http or
+// https origin naming one site. Anything else (opaque, malformed, another
+// scheme, a wildcard host) can never be allowed.
+func approvable(header string) (origins.Origin, string, error) {
 	o, err := origins.ParseOrigin(header)
+	if err != nil {
+		return o, "", fmt.Errorf("%w: it can never be allowed", err)
+	}
+	if o.Scheme != "http" && o.Scheme != "https" {
+		return o, "", fmt.Errorf("origin %q can never be allowed: only http and https sites can", header)
+	}
+	canon := o.String()
+	if p, err := origins.Parse(canon); err != nil || strings.Contains(o.Host, "*") || !p.Match(o) {
+		return o, "", fmt.Errorf("origin %q can never be allowed: its host is not one site's name or address", header)
+	}
+	return o, canon, nil
+}
+
+// expireLocked drops pending sites not seen within the TTL.
+func (r *Registry) expireLocked(now time.Time) {
+	for k, p := range r.pending {
+		if now.Sub(p.LastSeen) >= r.ttl {
+			delete(r.pending, k)
+		}
+	}
+}
+
+// evictOldestLocked makes room for one more pending site.
+func (r *Registry) evictOldestLocked() {
+	for len(r.pending) >= r.max {
+		var oldest *Site
+		for _, p := range r.pending {
+			if oldest == nil || p.LastSeen.Before(oldest.LastSeen) || (p.LastSeen.Equal(oldest.LastSeen) && p.Origin < oldest.Origin) {
+				oldest = p
+			}
+		}
+		delete(r.pending, oldest.Origin)
+	}
+}
+
+// Check decides on an Origin header value and returns its canonical form.
+// An unknown origin is recorded as pending (the newest always is; the least
+// recently seen is evicted when the list is full).
+func (r *Registry) Check(header string, now time.Time) (string, Decision) {
+	o, canon, err := approvable(header)
 	if err != nil {
 		return header, Invalid
 	}
-	canon := o.String()
 	r.mu.Lock()
 	if r.denied[canon] {
 		r.mu.Unlock()
@@ -133,12 +216,10 @@ func (r *Registry) Check(header string, now time.Time) (string, Decision) {
 		r.mu.Unlock()
 		return canon, Allowed
 	}
+	r.expireLocked(now)
 	p, seen := r.pending[canon]
 	if !seen {
-		if len(r.pending) >= 100 { // bound memory against a page that cycles origins
-			r.mu.Unlock()
-			return canon, Pending
-		}
+		r.evictOldestLocked() // bound memory against a page that cycles origins
 		p = &Site{Origin: canon, State: "pending", FirstSeen: now}
 		r.pending[canon] = p
 	}
@@ -153,11 +234,10 @@ func (r *Registry) Check(header string, now time.Time) (string, Decision) {
 
 // Peek decides like Check but records nothing.
 func (r *Registry) Peek(header string) (string, Decision) {
-	o, err := origins.ParseOrigin(header)
+	o, canon, err := approvable(header)
 	if err != nil {
 		return header, Invalid
 	}
-	canon := o.String()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
@@ -187,18 +267,51 @@ func (r *Registry) Locked() bool {
 	return r.locked
 }
 
-// Approve allows an origin (exactly that scheme, host and port) and saves it.
+// snapshot is the user-changeable state, to undo a change whose save failed.
+type snapshot struct {
+	user    []string
+	denied  map[string]bool
+	pending map[string]*Site
+}
+
+func (r *Registry) snapshotLocked() snapshot {
+	return snapshot{slices.Clone(r.user), maps.Clone(r.denied), maps.Clone(r.pending)}
+}
+
+// commitLocked saves the change, or restores snap when saving fails, so the
+// live allow-list never differs from the saved one. Unlocks r.mu; on success
+// it runs the OnChange functions and records event.
+func (r *Registry) commitLocked(snap snapshot, event, origin string) error {
+	if err := r.saveLocked(); err != nil {
+		r.user, r.denied, r.pending = snap.user, snap.denied, snap.pending
+		_ = r.rebuildLocked()
+		r.mu.Unlock()
+		return err
+	}
+	rec := r.record
+	r.mu.Unlock()
+	r.changed()
+	if rec != nil {
+		rec(event, origin)
+	}
+	return nil
+}
+
+// Approve allows an origin (exactly that scheme, host and port) and saves
+// it. An origin that can never be allowed (opaque, malformed, not http or
+// https, or any site under a locked admin policy) is refused and changes
+// nothing.
 func (r *Registry) Approve(origin string) error {
-	o, err := origins.ParseOrigin(origin)
+	_, canon, err := approvable(origin)
 	if err != nil {
 		return err
 	}
-	canon := o.String()
 	r.mu.Lock()
 	if r.locked {
 		r.mu.Unlock()
-		return fmt.Errorf("the admin policy locks the allowed sites")
+		return fmt.Errorf("%s cannot be approved: the admin policy locks the allowed sites", canon)
 	}
+	snap := r.snapshotLocked()
 	delete(r.pending, canon)
 	delete(r.denied, canon)
 	if !slices.Contains(r.user, canon) {
@@ -210,10 +323,7 @@ func (r *Registry) Approve(origin string) error {
 		}
 		r.user = append(r.user, canon)
 	}
-	err = r.saveLocked()
-	r.mu.Unlock()
-	r.changed()
-	return err
+	return r.commitLocked(snap, EventApproved, canon)
 }
 
 // Deny refuses an origin from now on and saves it.
@@ -224,19 +334,18 @@ func (r *Registry) Deny(origin string) error {
 	}
 	canon := o.String()
 	r.mu.Lock()
+	snap := r.snapshotLocked()
 	delete(r.pending, canon)
 	r.denied[canon] = true
 	r.user = slices.DeleteFunc(r.user, func(s string) bool { return s == canon })
-	err = r.saveLocked()
-	r.mu.Unlock()
-	r.changed()
-	return err
+	return r.commitLocked(snap, EventDenied, canon)
 }
 
 // Revoke removes a user-approved pattern (policy entries cannot be revoked)
 // or forgets a denial.
 func (r *Registry) Revoke(pattern string) error {
 	r.mu.Lock()
+	snap := r.snapshotLocked()
 	found := false
 	if r.denied[pattern] {
 		delete(r.denied, pattern)
@@ -255,10 +364,7 @@ func (r *Registry) Revoke(pattern string) error {
 		}
 		return fmt.Errorf("%s is not an approved site", pattern)
 	}
-	err := r.saveLocked()
-	r.mu.Unlock()
-	r.changed()
-	return err
+	return r.commitLocked(snap, EventRevoked, pattern)
 }
 
 func (r *Registry) saveLocked() error {
@@ -280,6 +386,7 @@ func (r *Registry) saveLocked() error {
 func (r *Registry) List() []Site {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.expireLocked(r.now())
 	var out []Site
 	for _, p := range r.policy {
 		out = append(out, Site{Origin: p.String(), State: "allowed", Locked: true})
@@ -315,5 +422,6 @@ func (r *Registry) List() []Site {
 func (r *Registry) PendingCount() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.expireLocked(r.now())
 	return len(r.pending)
 }
