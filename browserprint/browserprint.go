@@ -31,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/labelbridge/labelbridge/internal/ratelog"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/sites"
 )
@@ -65,6 +66,8 @@ type Handler struct {
 	opt   Options
 	log   *slog.Logger
 	hosts map[string]bool
+	// refusals rate-limits the refusal log lines per origin and per Host.
+	refusals *ratelog.Limiter
 
 	mu      sync.Mutex
 	replies map[string][]byte // origin + printer → what /read returns next
@@ -89,7 +92,7 @@ func New(sp Spooler, gate Gate, opt Options) *Handler {
 	}
 	p := strconv.Itoa(opt.Port)
 	return &Handler{
-		sp: sp, gate: gate, opt: opt, log: opt.Logger,
+		sp: sp, gate: gate, opt: opt, log: opt.Logger, refusals: ratelog.New(ratelog.Options{}),
 		hosts:   map[string]bool{"127.0.0.1:" + p: true, "localhost:" + p: true, "[::1]:" + p: true},
 		replies: map[string][]byte{},
 	}
@@ -144,13 +147,13 @@ func fail(status int, format string, args ...any) *failure {
 // ServeHTTP checks Host and Origin, then routes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !h.hosts[strings.ToLower(r.Host)] {
-		h.log.Warn("Browser Print: refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
+		h.refusals.Log(h.log, slog.LevelWarn, "host "+r.Host, "Browser Print: refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
 		writeText(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d or localhost:%d", r.Host, h.opt.Port, h.opt.Port))
 		return
 	}
 	origin, err := h.authorize(w, r)
 	if err != nil {
-		h.log.Warn("Browser Print: refused request", "origin", r.Header.Get("Origin"), "path", r.URL.Path, "err", err.msg)
+		h.refusals.Log(h.log, slog.LevelWarn, "origin "+r.Header.Get("Origin"), "Browser Print: refused request", "origin", r.Header.Get("Origin"), "path", r.URL.Path, "err", err.msg)
 		writeText(w, err.status, err.msg)
 		return
 	}

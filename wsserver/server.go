@@ -21,6 +21,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/labelbridge/labelbridge/internal/ratelog"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/sites"
 )
@@ -74,6 +75,9 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	hosts map[string]bool
+	// refusals rate-limits the refusal log lines per origin and per Host,
+	// so a flood of refused requests cannot rotate the log away.
+	refusals *ratelog.Limiter
 
 	mu     sync.Mutex
 	conns  map[*conn]struct{}
@@ -105,6 +109,7 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 		sp: sp, gate: gate, opt: opt, log: opt.Logger, mux: http.NewServeMux(),
 		hosts: map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true},
 		conns: map[*conn]struct{}{}, extra: map[string]handler{},
+		refusals: ratelog.New(ratelog.Options{}),
 	}
 	s.mux.HandleFunc("/ws", s.serveWS)
 	s.mux.HandleFunc("/healthz", s.serveHealth)
@@ -153,7 +158,7 @@ func (s *Server) Notify(topic, method string, params any) {
 // ServeHTTP applies the Host check, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.hosts[strings.ToLower(r.Host)] {
-		s.log.Warn("refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
+		s.refusals.Log(s.log, slog.LevelWarn, "host "+r.Host, "refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
 		writeRefusal(w, http.StatusForbidden, "host_not_allowed",
 			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, s.opt.Port, s.opt.Port, s.opt.Port))
 		return
@@ -331,7 +336,7 @@ func (s *Server) originStatus(origin string) (string, sites.Decision) {
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	p, status, reason, msg := s.authorize(r)
 	if status != 0 {
-		s.log.Warn("refused WebSocket", "origin", r.Header.Get("Origin"), "reason", reason, "remote", r.RemoteAddr)
+		s.refusals.Log(s.log, slog.LevelWarn, "origin "+r.Header.Get("Origin"), "refused WebSocket", "origin", r.Header.Get("Origin"), "reason", reason, "remote", r.RemoteAddr)
 		writeRefusal(w, status, reason, msg)
 		return
 	}
