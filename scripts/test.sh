@@ -9,6 +9,10 @@ scripts/deps.sh test
 export CI=${CI:-true}   # tests that need system parts fail, never skip, in the suite
 export GOFLAGS=${GOFLAGS:--buildvcs=false}
 step() { printf '\n== %s\n' "$*"; }
+# Tests must leave the tree as they found it (ignored files included): caches
+# and installs go to the user's cache dir, temporary files to t.TempDir.
+tree_state() { git status --porcelain --ignored 2>/dev/null | sort; }
+tree_before=$(tree_state)
 
 step "gofmt"
 bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go') )
@@ -35,3 +39,8 @@ done
 
 step "go test -race"
 go test -race -count=1 -timeout 15m ./...
+
+step "the tree is as the tests found it"
+new=$(comm -13 <(echo "$tree_before") <(tree_state))
+if [ -n "$new" ]; then echo "tests left files in the tree:"; echo "$new"; exit 1; fi
+echo ok
