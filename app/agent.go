@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/audit"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/netraw"
 	"github.com/labelbridge/labelbridge/printing/store"
@@ -34,6 +35,7 @@ type agent struct {
 	virtual *virtual.Printer
 	port    int // the port actually bound
 	token   string
+	audit   *audit.Log // security events (app/audit.go)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -63,9 +65,14 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 		}
 	}
 	a := &agent{cfg: cfg, log: log, port: listeners[0].Addr().(*net.TCPAddr).Port, writer: config.NewWriter(cfg.Paths.ConfigFile)}
+	if a.audit, err = prepareFiles(cfg, log); err != nil {
+		log.Error("no audit log: security events go to this log only", "err", err)
+	}
+	a.writer.OnSave(a.auditConfig)
 	if err := a.build(opt); err != nil {
 		closeListeners()
 		a.closeStore()
+		_ = a.audit.Close()
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -112,6 +119,7 @@ func (a *agent) build(opt agentOptions) error {
 		// Environment origins act like the policy's: in force, never saved.
 		Policy: append(slices.Clone(cfg.PolicyOrigins), cfg.EnvOrigins...), User: cfg.UserOrigins, Denied: cfg.DeniedOrigins,
 		Defaults: config.DefaultAllowedOrigins, Locked: cfg.LockAllowedOrigins,
+		Record: func(event, origin string) { a.record(event, "origin", origin) },
 		Persist: func(allowed, denied []string) error {
 			return a.writer.Update(func(c *config.Config) error {
 				c.AllowedOrigins, c.DeniedOrigins = allowed, denied
@@ -194,6 +202,7 @@ func (a *agent) stop(ctx context.Context) error {
 		err = e
 	}
 	a.closeStore()
+	_ = a.audit.Close()
 	a.log.Info("Labelbridge agent stopped")
 	return err
 }

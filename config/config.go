@@ -461,8 +461,18 @@ func refreshBackup(path string, data []byte) error {
 // Writer changes the user's config file: read, change, write atomically.
 // The admin policy is never written.
 type Writer struct {
-	mu   sync.Mutex
-	path string
+	mu     sync.Mutex
+	path   string
+	onSave []func(before, after Config)
+}
+
+// OnSave registers fn to run after each successful Update with the user's
+// config before and after it (the audit log compares printers and the
+// default). fn runs with the Writer locked: it must not call Update.
+func (w *Writer) OnSave(fn func(before, after Config)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.onSave = append(w.onSave, fn)
 }
 
 // NewWriter returns a Writer for the user config file at path.
@@ -477,6 +487,8 @@ func (w *Writer) Update(change func(c *Config) error) error {
 	if err != nil {
 		return err
 	}
+	before := u.config
+	before.NetworkPrinters = slices.Clone(before.NetworkPrinters)
 	c := u.config
 	if err := change(&c); err != nil {
 		return err
@@ -501,6 +513,9 @@ func (w *Writer) Update(change func(c *Config) error) error {
 	}
 	if err := atomicfile.WriteFile(w.path, append(out, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write config: %w", err)
+	}
+	for _, fn := range w.onSave {
+		fn(before, c)
 	}
 	return nil
 }

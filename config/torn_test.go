@@ -1,7 +1,9 @@
 package config
 
 import (
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -112,5 +114,28 @@ func TestDamagedTokenIsReplaced(t *testing.T) {
 	}
 	if again, err := ReadToken(p.TokenFile); err != nil || again != tok {
 		t.Fatalf("token file holds %q (%v), want %q", again, err, tok)
+	}
+}
+
+func TestWriterOnSaveSeesBeforeAndAfter(t *testing.T) {
+	p := testPaths(t)
+	write(t, p.ConfigFile, `{"networkPrinters": [{"address": "10.0.0.5:9100", "language": "zpl"}]}`)
+	w := NewWriter(p.ConfigFile)
+	var got []string
+	w.OnSave(func(before, after Config) {
+		got = append(got, fmt.Sprintf("%d→%d %q→%q", len(before.NetworkPrinters), len(after.NetworkPrinters), before.DefaultPrinter, after.DefaultPrinter))
+	})
+	if err := w.Update(func(c *Config) error {
+		c.NetworkPrinters = append(c.NetworkPrinters, NetworkPrinter{Address: "10.0.0.6:9100", Language: "zpl"})
+		c.DefaultPrinter = "net:10.0.0.6:9100"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Update(func(c *Config) error { return fmt.Errorf("refused") }); err == nil {
+		t.Fatal("a failed change succeeded")
+	}
+	if want := []string{`1→2 ""→"net:10.0.0.6:9100"`}; !slices.Equal(got, want) {
+		t.Fatalf("OnSave saw %q, want %q", got, want)
 	}
 }
