@@ -96,13 +96,17 @@ type Spooler struct {
 type queue struct {
 	printer   Printer
 	transport Transport
-	present   bool   // attached now
-	failure   string // reason of the last failed send, until a send succeeds
-	retryAt   time.Time
-	backoff   time.Duration
-	entries   []*entry
-	wake      chan struct{}
-	persistMu sync.Mutex // orders store writes and events for this queue's jobs
+	present   bool // attached now
+	// remembered: the store keeps this printer's details (one discovery
+	// found), so it takes jobs and is listed even while not attached.
+	remembered bool
+	saved      details // the details last remembered
+	failure    string  // reason of the last failed send, until a send succeeds
+	retryAt    time.Time
+	backoff    time.Duration
+	entries    []*entry
+	wake       chan struct{}
+	persistMu  sync.Mutex // orders store writes and events for this queue's jobs
 }
 
 // entry is one unfinished job. stored is false while its create is being
@@ -124,16 +128,32 @@ func New(store JobStore, compiler LabelCompiler, opt Options) *Spooler {
 	}
 }
 
-// Start loads unfinished jobs from the store into their queues. A job that
-// was being sent when the process stopped is sent again from its start
-// (at-least-once for that one job).
+// Start loads the remembered printers (as disconnected until discovery
+// attaches them) and the unfinished jobs from the store into their queues.
+// A job that was being sent when the process stopped is sent again from its
+// start (at-least-once for that one job).
 func (s *Spooler) Start() error {
+	var known []Printer
+	if m, ok := s.store.(PrinterMemory); ok {
+		var err error
+		if known, err = m.RememberedPrinters(); err != nil {
+			return fmt.Errorf("load remembered printers: %w", err)
+		}
+	}
 	jobs, err := s.store.Unfinished()
 	if err != nil {
 		return fmt.Errorf("resume jobs: %w", err)
 	}
 	var resumed []Job
 	s.mu.Lock()
+	for _, p := range known {
+		q := s.queueLocked(p.ID)
+		if q.present {
+			continue
+		}
+		p.Status = Status{State: PrinterOffline, Reasons: []string{ReasonDisconnected}}
+		q.printer, q.remembered, q.saved = p, true, rememberedView(p)
+	}
 	for _, j := range jobs {
 		q := s.queueLocked(j.Printer)
 		if j.State == JobSending {
@@ -223,9 +243,70 @@ func (s *Spooler) Attach(p Printer, t Transport) {
 	q.printer, q.transport, q.present = p, t, true
 	q.failure, q.backoff, q.retryAt = "", 0, time.Time{}
 	q.poke()
+	remember := rememberable(p) && (!q.remembered || q.saved != rememberedView(p))
 	s.mu.Unlock()
 	s.log.Info("printer attached", "printer", p.ID, "connection", p.Connection, "language", p.Language)
+	if remember {
+		s.remember(q, p)
+	}
 	s.publishPrinters()
+}
+
+// rememberable reports whether p is a printer discovery found (USB, an OS
+// print queue): those are remembered across restarts. Network printers live
+// in the config and the virtual printer is always there.
+func rememberable(p Printer) bool {
+	return p.Connection == ConnUSB || p.Connection == ConnSpooler
+}
+
+// details is the part of a printer the store remembers.
+type details struct {
+	ID, Name, Connection, Language, Vendor, Model, Address string
+	DPI                                                    int
+}
+
+func rememberedView(p Printer) details {
+	return details{ID: p.ID, Name: p.Name, Connection: p.Connection, Language: p.Language,
+		DPI: p.DPI, Vendor: p.Vendor, Model: p.Model, Address: p.Address}
+}
+
+// remember records a discovered printer in the store, so it is known after
+// a restart. A failure only costs that: it is logged.
+func (s *Spooler) remember(q *queue, p Printer) {
+	m, ok := s.store.(PrinterMemory)
+	if !ok {
+		return
+	}
+	if err := m.RememberPrinter(s.ctx, p); err != nil {
+		s.log.Warn("remember printer", "printer", p.ID, "err", err)
+		return
+	}
+	s.mu.Lock()
+	q.remembered, q.saved = true, rememberedView(p)
+	s.mu.Unlock()
+}
+
+// Forget detaches a printer and drops it from the remembered printers (its
+// unfinished jobs stay queued and held). If it was the chosen default, the
+// default is cleared (the fallback applies).
+func (s *Spooler) Forget(id string) error {
+	s.Detach(id)
+	if m, ok := s.store.(PrinterMemory); ok {
+		if err := m.ForgetPrinter(s.ctx, id); err != nil {
+			return &Error{Code: ErrReasonStoreFailed, Msg: "forget printer", Err: err}
+		}
+	}
+	s.mu.Lock()
+	if q, ok := s.queues[id]; ok {
+		q.remembered, q.saved = false, details{}
+	}
+	wasDefault := s.defaultID == id
+	s.mu.Unlock()
+	if wasDefault {
+		return s.ClearDefault()
+	}
+	s.publishPrinters()
+	return nil
 }
 
 // Detach marks a printer as gone (unplugged, removed). Its unfinished jobs
@@ -302,9 +383,16 @@ func (s *Spooler) Paused() bool {
 	return s.paused
 }
 
-// DefaultPrinter returns the id of the default printer: the one chosen by the
-// user if it is known, else the first attached physical printer, else the
-// virtual printer.
+// DefaultPrinter returns the id of the default printer, where jobs that name
+// no printer go.
+//
+// The rule: the default changes only through an explicit choice (SetDefault:
+// tray, panel, CLI; or "defaultPrinter" in config), never because a printer
+// was added or plugged in. The chosen default stays the default while it is
+// unplugged (its jobs are held as disconnected). With no default chosen, the
+// fallback is the sole local printer (USB or OS queue, attached or
+// remembered) if there is exactly one, else the virtual printer; network
+// printers never count, so adding one never moves where jobs go.
 func (s *Spooler) DefaultPrinter() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -313,31 +401,29 @@ func (s *Spooler) DefaultPrinter() string {
 
 func (s *Spooler) defaultLocked() string {
 	if s.defaultID != "" {
-		if _, ok := s.queues[s.defaultID]; ok {
-			return s.defaultID
-		}
-	}
-	ids := make([]string, 0, len(s.queues))
-	for id, q := range s.queues {
-		if q.present && q.printer.Connection != ConnVirtual {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) > 0 {
-		sort.Strings(ids)
-		return ids[0]
-	}
-	if s.defaultID != "" {
 		return s.defaultID
+	}
+	sole := ""
+	for id, q := range s.queues {
+		if (q.present || q.remembered) && rememberable(q.printer) {
+			if sole != "" {
+				return VirtualPrinterID // more than one: the user must choose
+			}
+			sole = id
+		}
+	}
+	if sole != "" {
+		return sole
 	}
 	return VirtualPrinterID
 }
 
-// SetDefault makes a present printer the default and persists the choice.
+// SetDefault makes a known printer (attached, or remembered while
+// unplugged) the default and persists the choice.
 func (s *Spooler) SetDefault(id string) (Printer, error) {
 	s.mu.Lock()
 	q, ok := s.queues[id]
-	if !ok || !q.present {
+	if !ok || !(q.present || q.remembered) {
 		s.mu.Unlock()
 		return Printer{}, errorf(ErrReasonPrinterNotFound, "printer %q not found", id)
 	}
@@ -354,6 +440,21 @@ func (s *Spooler) SetDefault(id string) (Printer, error) {
 	return s.Printer(id)
 }
 
+// ClearDefault forgets the chosen default printer (persisting that), so the
+// fallback applies again: the sole local printer, else the virtual printer.
+func (s *Spooler) ClearDefault() error {
+	if s.opt.SaveDefault != nil {
+		if err := s.opt.SaveDefault(""); err != nil {
+			return &Error{Code: ErrReasonStoreFailed, Msg: "save default printer", Err: err}
+		}
+	}
+	s.mu.Lock()
+	s.defaultID = ""
+	s.mu.Unlock()
+	s.publishPrinters()
+	return nil
+}
+
 // Printers lists the attached printers, and absent ones that still have
 // jobs waiting, sorted with the default first.
 func (s *Spooler) Printers() []Printer {
@@ -366,7 +467,7 @@ func (s *Spooler) printersLocked() []Printer {
 	def := s.defaultLocked()
 	out := make([]Printer, 0, len(s.queues))
 	for _, q := range s.queues {
-		if !q.present && len(q.entries) == 0 {
+		if !q.present && !q.remembered && len(q.entries) == 0 {
 			continue
 		}
 		out = append(out, s.viewLocked(q, def))
@@ -420,7 +521,7 @@ func (s *Spooler) Printer(id string) (Printer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q, ok := s.queues[id]
-	if !ok || (!q.present && len(q.entries) == 0) {
+	if !ok || (!q.present && !q.remembered && len(q.entries) == 0) {
 		return Printer{}, errorf(ErrReasonPrinterNotFound, "printer %q not found", id)
 	}
 	return s.viewLocked(q, s.defaultLocked()), nil
@@ -532,9 +633,10 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	if id == "" {
 		id = s.defaultLocked()
 	}
-	// A printer seen during this run takes jobs even while unplugged (they
-	// are held until it is back); so does the chosen default before it is
-	// first plugged in.
+	// A printer seen during this run or remembered from an earlier one
+	// takes jobs even while unplugged (they are held until it is back); so
+	// does the chosen default before it is first plugged in. A never-seen
+	// id is printer_not_found.
 	q, ok := s.queues[id]
 	if !ok && id == s.defaultLocked() {
 		q, ok = s.queueLocked(id), true
@@ -655,25 +757,68 @@ func (s *Spooler) Job(id string) (Job, error) {
 }
 
 // Jobs lists jobs, newest first: unfinished ones as they are now, finished
-// ones from history.
+// ones from history. Every unfinished job is in memory, so a filter on an
+// unfinished state reads no history; otherwise the store gets the filter and
+// limit and reads only what it needs.
 func (s *Spooler) Jobs(f JobFilter) ([]Job, error) {
-	stored, err := s.store.List(JobFilter{Printer: f.Printer, Origin: f.Origin})
+	if f.State != "" && !f.State.Terminal() {
+		return s.unfinishedJobs(f), nil
+	}
+	stored, err := s.store.List(f)
 	if err != nil {
 		return nil, &Error{Code: ErrReasonStoreFailed, Msg: "list jobs", Err: err}
 	}
-	out := make([]Job, 0, len(stored))
-	for _, j := range stored {
-		if !j.State.Terminal() {
-			j = s.liveJob(j)
+	if f.State != "" {
+		return stored, nil
+	}
+	var live map[string]Job
+	for i, j := range stored {
+		if j.State.Terminal() {
+			continue
 		}
-		if f.Match(j) {
-			out = append(out, j)
-			if f.Limit > 0 && len(out) >= f.Limit {
-				break
+		if live == nil {
+			live = s.liveJobs()
+		}
+		if l, ok := live[j.ID]; ok {
+			stored[i] = l
+		}
+	}
+	return stored, nil
+}
+
+// liveJobs is the in-memory state of every stored unfinished job, by id.
+func (s *Spooler) liveJobs() map[string]Job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]Job{}
+	for _, q := range s.queues {
+		for _, e := range q.entries {
+			if e.stored {
+				out[e.job.ID] = e.job
 			}
 		}
 	}
-	return out, nil
+	return out
+}
+
+// unfinishedJobs lists the stored unfinished jobs f matches, newest first
+// (ids sort in creation order).
+func (s *Spooler) unfinishedJobs(f JobFilter) []Job {
+	s.mu.Lock()
+	out := []Job{}
+	for _, q := range s.queues {
+		for _, e := range q.entries {
+			if e.stored && f.Match(e.job) {
+				out = append(out, e.job)
+			}
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out
 }
 
 // Cancel cancels a queued or held job.
@@ -705,15 +850,22 @@ func (s *Spooler) Cancel(id string) (Job, error) {
 		s.mu.Unlock()
 		return Job{}, errorf(ErrReasonInvalidState, "job %q is %s: only queued or held jobs can be canceled", id, state)
 	}
-	q.removeLocked(e)
-	e.job.State, e.job.Reason, e.job.UpdatedAt = JobCanceled, ReasonCanceled, s.opt.Now().UTC()
-	q.poke()
+	canceled := e.job
+	canceled.State, canceled.Reason, canceled.UpdatedAt = JobCanceled, ReasonCanceled, s.opt.Now().UTC()
 	s.mu.Unlock()
-	if err := s.store.Put(s.ctx, e.job); err != nil {
+	// Store before memory: until the cancel is durable the job stays queued
+	// (persistMu keeps the worker from taking it meanwhile), so a failed
+	// write leaves things as the store says they are.
+	if err := s.store.Put(s.ctx, canceled); err != nil {
 		return Job{}, &Error{Code: ErrReasonStoreFailed, Msg: "record cancel", Err: err}
 	}
-	s.publishJob(e.job)
-	return e.job, nil
+	s.mu.Lock()
+	q.removeLocked(e)
+	e.job = canceled
+	q.poke()
+	s.mu.Unlock()
+	s.publishJob(canceled)
+	return canceled, nil
 }
 
 // Retry puts a failed or canceled job back at the end of its printer's
@@ -741,13 +893,9 @@ func (s *Spooler) Retry(ctx context.Context, id string) (Job, error) {
 	}
 	s.mu.Lock()
 	q, ok := s.queues[j.Printer]
-	if !ok || (!q.present && j.Printer != s.defaultLocked()) {
+	if !ok || (!q.present && !q.remembered && j.Printer != s.defaultLocked()) {
 		s.mu.Unlock()
 		return Job{}, errorf(ErrReasonPrinterNotFound, "printer %q not found", j.Printer)
-	}
-	if len(q.entries) >= s.opt.QueueDepth {
-		s.mu.Unlock()
-		return Job{}, errorf(ErrReasonQueueFull, "printer %q has %d jobs waiting (the limit)", j.Printer, len(q.entries))
 	}
 	s.mu.Unlock()
 	q.persistMu.Lock()
@@ -760,18 +908,38 @@ func (s *Spooler) Retry(ctx context.Context, id string) (Job, error) {
 			return j, nil // retried already
 		}
 	}
-	j.State, j.Reason, j.Detail, j.UpdatedAt, j.DoneAt = JobQueued, "", "", s.opt.Now().UTC(), nil
+	if len(q.entries) >= s.opt.QueueDepth {
+		s.mu.Unlock()
+		return Job{}, errorf(ErrReasonQueueFull, "printer %q has %d jobs waiting (the limit)", j.Printer, len(q.entries))
+	}
+	s.mu.Unlock()
+	// Read it again under persistMu (the worker records outcomes under it):
+	// a retry racing this one may have queued and finished it meanwhile.
+	if cur, err := s.store.Get(id); err != nil {
+		return Job{}, &Error{Code: ErrReasonStoreFailed, Msg: "read job", Err: err}
+	} else if cur.State != JobFailed && cur.State != JobCanceled {
+		return Job{}, errorf(ErrReasonInvalidState, "job %q is %s: only failed, canceled or done jobs can be retried", id, cur.State)
+	} else {
+		j = cur
+	}
+	s.mu.Lock()
+	now := s.opt.Now()
+	j.State, j.Reason, j.Detail, j.UpdatedAt, j.DoneAt = JobQueued, "", "", now.UTC(), nil
 	e := &entry{job: j, stored: true}
 	if reason := s.blockLocked(q); reason != "" {
-		e.job.State, e.job.Reason, e.heldSince = JobHeld, reason, s.opt.Now()
+		e.job.State, e.job.Reason, e.heldSince = JobHeld, reason, now
 	}
-	q.entries = append(q.entries, e)
 	j = e.job
-	q.poke()
 	s.mu.Unlock()
+	// Store before memory: the job joins its queue only once the retry is
+	// durable, so a failed write never prints it.
 	if err := s.store.Put(ctx, j); err != nil {
 		return Job{}, &Error{Code: ErrReasonStoreFailed, Msg: "record retry", Err: err}
 	}
+	s.mu.Lock()
+	q.entries = append(q.entries, e)
+	q.poke()
+	s.mu.Unlock()
 	s.publishJob(j)
 	return j, nil
 }

@@ -69,6 +69,8 @@ type harness struct {
 	sp    *printing.Spooler
 	sub   *printing.Subscription
 	opt   printing.Options
+	// wrap, when set, puts a test double around the real store.
+	wrap func(*store.Store) printing.JobStore
 }
 
 func newHarness(t *testing.T, opt printing.Options) *harness {
@@ -85,7 +87,11 @@ func (h *harness) open() {
 		h.t.Fatal(err)
 	}
 	h.store = st
-	h.sp = printing.New(st, nil, h.opt)
+	var js printing.JobStore = st
+	if h.wrap != nil {
+		js = h.wrap(st)
+	}
+	h.sp = printing.New(js, nil, h.opt)
 	h.sub = h.sp.Subscribe(100000)
 	if err := h.sp.Start(); err != nil {
 		h.t.Fatal(err)
@@ -171,7 +177,7 @@ func TestCopiesRepeatRawData(t *testing.T) {
 	rec := &recorder{}
 	h.attach("p1", rec)
 	req := raw("AB")
-	req.Copies = 3
+	req.Printer, req.Copies = "p1", 3
 	j := h.submit(req).Job
 	if j.Copies != 3 || j.Bytes != 6 {
 		t.Fatalf("job = %+v, want copies 3 and 6 bytes", j)
@@ -188,9 +194,9 @@ func TestDefaultPrinterChoice(t *testing.T) {
 	if got := h.sp.DefaultPrinter(); got != printing.VirtualPrinterID {
 		t.Fatalf("default with only the virtual printer = %q", got)
 	}
-	h.attach("usb:0a5f:0080:X", &recorder{})
+	h.sp.Attach(printing.Printer{ID: "usb:0a5f:0080:X", Connection: printing.ConnUSB, Language: "zpl"}, &recorder{})
 	if got := h.sp.DefaultPrinter(); got != "usb:0a5f:0080:X" {
-		t.Fatalf("default with a physical printer = %q, want it over the virtual one", got)
+		t.Fatalf("default with the sole USB printer = %q, want it over the virtual one", got)
 	}
 	if _, err := h.sp.SetDefault(printing.VirtualPrinterID); err != nil {
 		t.Fatal(err)

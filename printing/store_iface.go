@@ -26,7 +26,8 @@ type CreateResult struct {
 	Err      error
 }
 
-// JobFilter selects jobs. Zero fields match everything.
+// JobFilter selects jobs. Zero fields match everything. Stores honour all
+// of it: they read newest first and stop at Limit.
 type JobFilter struct {
 	State   JobState
 	Printer string
@@ -56,4 +57,17 @@ type JobStore interface {
 	List(JobFilter) ([]Job, error)
 	// Unfinished returns the jobs not in a terminal state, oldest first.
 	Unfinished() ([]Job, error)
+}
+
+// PrinterMemory is implemented by stores that remember printers across
+// restarts (package store does). The Spooler remembers the printers
+// discovery attaches (USB, OS queues) so that after a restart a job for one
+// of them is held as disconnected until it is found again, instead of being
+// refused as printer_not_found.
+type PrinterMemory interface {
+	// RememberPrinter durably records a printer's id, name, connection,
+	// language, dpi, vendor, model and address (status is not kept).
+	RememberPrinter(ctx context.Context, p Printer) error
+	RememberedPrinters() ([]Printer, error)
+	ForgetPrinter(ctx context.Context, id string) error
 }

@@ -128,6 +128,11 @@ type Job struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	// DoneAt is set when the job reached done, so pages can show the time taken.
 	DoneAt *time.Time `json:"doneAt,omitempty"`
+	// Pruned is true on the minimal form of a job whose record was removed
+	// from the history while its idempotency key is still kept: a duplicate
+	// print then returns only its id, state, printer, origin, copies, key and
+	// times (no title, reason or bytes).
+	Pruned bool `json:"pruned,omitempty"`
 }
 
 // Transport writes a job's bytes to one printer. Implementations must honour

@@ -66,7 +66,6 @@ func (s *Spooler) work(id string, q *queue) {
 				s.pollStatus(q, querier)
 			}
 			if !s.sleep(q, timer, wait) {
-				s.finalRecord(finished)
 				return
 			}
 			continue
@@ -78,15 +77,28 @@ func (s *Spooler) work(id string, q *queue) {
 		}
 		finished = s.afterSend(q, next, err)
 		if s.ctx.Err() != nil {
-			return // stopping mid-send: the job stays "sending" and is resent next start
+			// Stopping mid-send: a send that completed is recorded as done
+			// before the worker exits (Stop waits for it); one that did not
+			// stays "sending" and is sent again on the next start.
+			s.finalRecord(id, q, finished)
+			return
 		}
 	}
 }
 
 // finalRecord writes outcomes still held in memory when a worker exits.
-func (s *Spooler) finalRecord(jobs []Job) {
-	if len(jobs) > 0 {
-		_ = s.store.Put(context.Background(), jobs...)
+func (s *Spooler) finalRecord(printer string, q *queue, jobs []Job) {
+	if len(jobs) == 0 {
+		return
+	}
+	q.persistMu.Lock()
+	defer q.persistMu.Unlock()
+	if err := s.store.Put(context.Background(), jobs...); err != nil {
+		s.log.Error("record job states at shutdown", "printer", printer, "err", err)
+		return
+	}
+	for _, j := range jobs {
+		s.publishJob(j)
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"strings"
 	"time"
 )
 
@@ -43,6 +44,25 @@ func (g *idGen) next(now time.Time) string {
 	encode(out[10:14], uint64(g.seq))
 	encode(out[14:20], uint64(g.tail))
 	return string(out[:])
+}
+
+// idLen is the length of a job id.
+const idLen = 20
+
+// idTime is the creation time encoded in a job id.
+func idTime(id []byte) (time.Time, bool) {
+	if len(id) != idLen {
+		return time.Time{}, false
+	}
+	var ms uint64
+	for _, c := range id[:10] {
+		i := strings.IndexByte(crockford, c)
+		if i < 0 {
+			return time.Time{}, false
+		}
+		ms = ms<<5 | uint64(i)
+	}
+	return time.UnixMilli(int64(ms)).UTC(), true
 }
 
 func encode(dst []byte, v uint64) {
