@@ -91,9 +91,9 @@ func (c *conn) printersSetDefault(req *request) (any, error) {
 }
 
 type rawParams struct {
-	Language string  `json:"language"`
-	Data     *string `json:"data"`
-	Base64   *string `json:"base64"`
+	Language string   `json:"language"`
+	Data     *rawText `json:"data"` // text; bytes that are not UTF-8 go in Base64
+	Base64   *string  `json:"base64"`
 }
 
 type printParams struct {
