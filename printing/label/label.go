@@ -14,6 +14,7 @@
 package label
 
 import (
+	"bytes"
 	"image"
 	"math"
 	"strings"
@@ -61,6 +62,9 @@ const (
 	MaxImageBytes = 8 << 20  // decoded image file size
 	MaxImagePix   = 16 << 20 // decoded image pixels
 	MaxImageSide  = 10000    // decoded image width or height in pixels
+	// MaxImageDecodedBytes caps one image's memory once decoded (16-bit
+	// colour takes 8 bytes a pixel).
+	MaxImageDecodedBytes = 64 << 20
 )
 
 // Label is a label: its size, the unit every length in it is measured in, the
@@ -121,7 +125,7 @@ type Element struct {
 	// least half its shorter side is filled.
 	Thickness float64 `json:"thickness,omitempty"`
 
-	img image.Image // decoded image (set by Parse)
+	imgW, imgH int // image size from its header (set by Parse and Validate)
 }
 
 // ShowHRI reports whether a 1D barcode prints its human-readable line.
@@ -189,15 +193,28 @@ func (l *Label) SizeDots(dpi int) (w, h int) { return l.ToDots(l.Width, dpi), l.
 // FromMM converts millimetres to the label's unit.
 func (l *Label) FromMM(mm float64) float64 { return mm / 25.4 / l.inchesPer() }
 
-// DecodedImage returns an image element's picture, decoding Data if Parse
-// has not done so already.
+// DecodedImage decodes an image element's picture. It is not kept: callers
+// decode, scale and drop one image at a time (Parse and Validate only read
+// the header, refusing images over the size limits before any decoding).
 func (e *Element) DecodedImage() (image.Image, error) {
-	if e.img != nil {
-		return e.img, nil
-	}
-	img, err := decodeImage(e.Data)
+	raw, _, err := imageHeader(e.Data)
 	if err != nil {
 		return nil, err
 	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return nil, invalid("", "image does not decode: %v", err)
+	}
 	return img, nil
+}
+
+// ImageSize returns an image element's size in pixels as its header gives
+// it (0, 0 when the data is not a usable image).
+func (e *Element) ImageSize() (w, h int) {
+	if e.imgW == 0 && e.Data != "" {
+		if _, cfg, err := imageHeader(e.Data); err == nil {
+			e.imgW, e.imgH = cfg.Width, cfg.Height
+		}
+	}
+	return e.imgW, e.imgH
 }

@@ -148,8 +148,8 @@ func (l *Label) validateElement(i int) error {
 		if e.Data == "" {
 			return invalid(f("data"), "is required (a base64 PNG or JPEG)")
 		}
-		if e.img == nil {
-			img, err := decodeImage(e.Data)
+		if e.imgW == 0 {
+			_, cfg, err := imageHeader(e.Data)
 			if err != nil {
 				if le, ok := err.(*Error); ok {
 					le.Field = f("data")
@@ -157,7 +157,7 @@ func (l *Label) validateElement(i int) error {
 				}
 				return invalid(f("data"), "%v", err)
 			}
-			e.img = img
+			e.imgW, e.imgH = cfg.Width, cfg.Height
 		}
 		return l.checkRect(i, e)
 	case "":

@@ -11,10 +11,17 @@ import (
 // composited over white (transparent pixels are white), and dithers it to
 // 1 bit with Floyd–Steinberg error diffusion. The result is w×h.
 func FitImage(img image.Image, w, h int) *Bitmap {
+	b, _ := fitImage(img, w, h, nil, "")
+	return b
+}
+
+// fitImage is FitImage charging its work (target pixels, twice: scaling and
+// dithering) to m and stopping when m's context is done.
+func fitImage(img image.Image, w, h int, m *meter, what string) (*Bitmap, error) {
 	out := NewBitmap(w, h)
 	sb := img.Bounds()
 	if w <= 0 || h <= 0 || sb.Empty() {
-		return out
+		return out, nil
 	}
 	// Scaled size keeping aspect ratio.
 	sw, sh := sb.Dx(), sb.Dy()
@@ -29,6 +36,9 @@ func FitImage(img image.Image, w, h int) *Bitmap {
 		dh = 1
 	}
 	ox, oy := (w-dw)/2, (h-dh)/2
+	if err := m.charge(what, 2*int64(dw)*int64(dh)); err != nil {
+		return nil, err
+	}
 
 	rgba := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	draw.Draw(rgba, rgba.Bounds(), image.White, image.Point{}, draw.Src)
@@ -55,6 +65,9 @@ func FitImage(img image.Image, w, h int) *Bitmap {
 	}
 	const white = 255 * 16
 	for y := 0; y < dh; y++ {
+		if err := m.tick(what, 0); err != nil {
+			return nil, err
+		}
 		for x := 0; x < dw; x++ {
 			i := y*dw + x
 			old := lum[i]
@@ -79,5 +92,5 @@ func FitImage(img image.Image, w, h int) *Bitmap {
 			}
 		}
 	}
-	return out
+	return out, nil
 }

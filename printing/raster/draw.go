@@ -22,6 +22,9 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 	switch it.Type {
 	case "barcode":
 		uw, uh := it.UnrotatedSize()
+		if err := it.m.charge(it.what, 16*int64(it.Symbol.W)*int64(it.Symbol.H)+int64(uw)*int64(uh)); err != nil {
+			return nil, err
+		}
 		b = NewBitmap(uw, uh)
 		s := it.Symbol
 		if err := s.Load(); err != nil {
@@ -30,6 +33,9 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 		m := it.Module
 		if s.Is2D() {
 			for y := 0; y < s.H; y++ {
+				if err := it.m.tick(it.what, 0); err != nil {
+					return nil, err
+				}
 				for x := 0; x < s.W; x++ {
 					if s.Dark(x, y) {
 						b.FillRect(image.Rect(x*m, y*m, (x+1)*m, (y+1)*m))
@@ -47,24 +53,51 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 				}
 			}
 			if it.HRI && s.HRI != "" {
-				t, err := RenderText(s.HRI, it.HRICap, builtinSet(), it.Field("data"))
+				tl := it.text
+				if tl == nil {
+					var err error
+					if tl, err = measureText(s.HRI, it.HRICap, builtinSet(), it.Field("data")); err != nil {
+						return nil, err
+					}
+				}
+				t, err := tl.draw(it.m, it.what)
 				if err != nil {
+					return nil, err
+				}
+				if err := it.m.charge(it.what, int64(t.W)*int64(t.H)); err != nil {
 					return nil, err
 				}
 				gap := int(math.Ceil(it.HRICap * 0.3))
 				b.Or(t, image.Pt((uw-t.W)/2, it.BarHeight+gap))
 			}
 		}
+		if it.Rotation != 0 {
+			if err := it.m.charge(it.what, int64(uw)*int64(uh)); err != nil {
+				return nil, err
+			}
+		}
 		b = b.Rotate(it.Rotation)
 	case "line", "box":
+		if err := it.m.charge(it.what, area(it.Bounds)); err != nil {
+			return nil, err
+		}
 		b = NewBitmap(w, h)
-		it.drawShape(b, it.Bounds.Min)
+		if err := it.drawShape(b, it.Bounds.Min); err != nil {
+			return nil, err
+		}
 	case "image":
+		// Decoded here, scaled, and released: one image's pixels at a time.
 		img, err := it.Element.DecodedImage()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", it.Field("data"), err)
 		}
-		b = FitImage(img, w, h)
+		if err := it.m.charge(it.what, area(img.Bounds())); err != nil {
+			return nil, err
+		}
+		b, err = fitImage(img, w, h, it.m, it.what)
+		if err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("%s: cannot draw %q", it.Field("type"), it.Type)
 	}
@@ -74,26 +107,48 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 
 // drawShape draws a line or box onto dst whose top-left is at origin on the
 // label.
-func (it *Item) drawShape(dst *Bitmap, origin image.Point) {
+func (it *Item) drawShape(dst *Bitmap, origin image.Point) error {
 	r := it.Bounds.Sub(origin)
 	t := it.Thickness
 	switch {
 	case it.Type == "box" && it.Filled:
+		if err := it.m.charge(it.what, area(r)); err != nil {
+			return err
+		}
 		dst.FillRect(r)
 	case it.Type == "box":
+		if err := it.m.charge(it.what, it.shapeCost()); err != nil {
+			return err
+		}
 		dst.FillRect(image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+t))
 		dst.FillRect(image.Rect(r.Min.X, r.Max.Y-t, r.Max.X, r.Max.Y))
 		dst.FillRect(image.Rect(r.Min.X, r.Min.Y, r.Min.X+t, r.Max.Y))
 		dst.FillRect(image.Rect(r.Max.X-t, r.Min.Y, r.Max.X, r.Max.Y))
 	case it.Diagonal:
-		// Pixels whose centre lies within t/2 of the segment.
+		// Pixels whose centre lies within t/2 of the segment. The stroke
+		// meets each row in one interval (it is convex), so only that
+		// interval (plus a dot each side for rounding) is scanned: the work
+		// is about length × thickness, not the bounding box.
 		p1, p2 := it.P1.Sub(origin), it.P2.Sub(origin)
 		dx, dy := float64(p2.X-p1.X), float64(p2.Y-p1.Y)
 		l2 := dx*dx + dy*dy
 		half := float64(t) / 2
 		for y := r.Min.Y; y < r.Max.Y; y++ {
-			for x := r.Min.X; x < r.Max.X; x++ {
-				px, py := float64(x)+0.5-float64(p1.X), float64(y)+0.5-float64(p1.Y)
+			py := float64(y) + 0.5 - float64(p1.Y)
+			lo, hi, ok := capsuleSpan(py, dx, dy, half)
+			if !ok {
+				if err := it.m.tick(it.what, 1); err != nil {
+					return err
+				}
+				continue
+			}
+			x0 := max(r.Min.X, int(math.Floor(lo+float64(p1.X)-0.5))-1)
+			x1 := min(r.Max.X, int(math.Ceil(hi+float64(p1.X)-0.5))+2)
+			if err := it.m.tick(it.what, int64(max(0, x1-x0))+1); err != nil {
+				return err
+			}
+			for x := x0; x < x1; x++ {
+				px := float64(x) + 0.5 - float64(p1.X)
 				u := (px*dx + py*dy) / l2
 				u = math.Max(0, math.Min(1, u))
 				ex, ey := px-u*dx, py-u*dy
@@ -103,7 +158,71 @@ func (it *Item) drawShape(dst *Bitmap, origin image.Point) {
 			}
 		}
 	default: // horizontal or vertical line: Bounds is the stroke
+		if err := it.m.charge(it.what, area(r)); err != nil {
+			return err
+		}
 		dst.FillRect(r)
+	}
+	return nil
+}
+
+// capsuleSpan returns the x interval (relative to the segment's start) where
+// the horizontal line at height py (relative too) comes within half of the
+// segment from (0,0) to (dx,dy); ok is false when it misses. dy is not 0
+// (diagonal lines only).
+func capsuleSpan(py, dx, dy, half float64) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	disc := func(cx, cy float64) {
+		if d := half*half - (py-cy)*(py-cy); d >= 0 {
+			s := math.Sqrt(d)
+			lo, hi = math.Min(lo, cx-s), math.Max(hi, cx+s)
+		}
+	}
+	disc(0, 0)
+	disc(dx, dy)
+	// The band between the end discs: |x·dy − py·dx| ≤ half·len and
+	// 0 ≤ x·dx + py·dy ≤ len², each an interval of x.
+	l := math.Hypot(dx, dy)
+	a1, a2 := (py*dx-half*l)/dy, (py*dx+half*l)/dy
+	b1, b2 := math.Inf(-1), math.Inf(1)
+	if dx != 0 {
+		b1, b2 = (-py*dy)/dx, (l*l-py*dy)/dx
+	} else if py*dy < 0 || py*dy > l*l {
+		b1, b2 = math.Inf(1), math.Inf(1)
+	}
+	s1 := math.Max(math.Min(a1, a2), math.Min(b1, b2))
+	s2 := math.Min(math.Max(a1, a2), math.Max(b1, b2))
+	if s1 <= s2 {
+		lo, hi = math.Min(lo, s1), math.Max(hi, s2)
+	}
+	return lo, hi, lo <= hi
+}
+
+// shapeCost is the dots a line or box touches when drawn.
+func (it *Item) shapeCost() int64 {
+	r := it.Bounds
+	t := int64(it.Thickness)
+	switch {
+	case it.Type == "box" && it.Filled:
+		return area(r)
+	case it.Type == "box":
+		return 2*int64(r.Dx())*t + 2*int64(r.Dy())*t
+	case it.Diagonal:
+		// Per row, the stroke's width there (t·len/|dy|) plus rounding
+		// slack, and never more than the bounding box.
+		dx, dy := float64(it.P2.X-it.P1.X), float64(it.P2.Y-it.P1.Y)
+		rows := int64(r.Dy())
+		full := area(r) + rows
+		if dy == 0 {
+			return full
+		}
+		perRow := (float64(t)+2)*math.Hypot(dx, dy)/math.Abs(dy) + float64(t) + 4
+		if est := float64(rows+int64(t)+2) * perRow; est < float64(full) {
+			return int64(math.Ceil(est))
+		}
+		return full
+	default:
+		return area(r)
 	}
 }
 
@@ -111,11 +230,13 @@ func (it *Item) drawShape(dst *Bitmap, origin image.Point) {
 // label.
 func (it *Item) Draw(dst *Bitmap, origin image.Point) error {
 	if it.Type == "line" || it.Type == "box" {
-		it.drawShape(dst, origin)
-		return nil
+		return it.drawShape(dst, origin)
 	}
 	b, err := it.Bitmap()
 	if err != nil {
+		return err
+	}
+	if err := it.m.charge(it.what, int64(b.W)*int64(b.H)); err != nil {
 		return err
 	}
 	dst.Or(b, it.Bounds.Min.Sub(origin))
@@ -125,6 +246,9 @@ func (it *Item) Draw(dst *Bitmap, origin image.Point) error {
 // Render draws the whole label (every element, printer-font text with our
 // fonts) as one bitmap: what raster mode sends and what previews show.
 func (p *Plan) Render() (*Bitmap, error) {
+	if err := p.meter.charge("the label canvas", int64(p.Width)*int64(p.Height)/8+1); err != nil {
+		return nil, err
+	}
 	b := NewBitmap(p.Width, p.Height)
 	for _, it := range p.Items {
 		if err := it.Draw(b, image.Point{}); err != nil {
@@ -201,6 +325,9 @@ func (b *Bitmap) InkBounds() image.Rectangle {
 func Preview(p *Plan) ([]byte, error) {
 	b, err := p.Render()
 	if err != nil {
+		return nil, err
+	}
+	if err := p.meter.charge("the preview", int64(b.W)*int64(b.H)); err != nil {
 		return nil, err
 	}
 	return PNG(b, p.DPI)

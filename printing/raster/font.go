@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -46,11 +48,22 @@ const BuiltinFont = "builtin:go"
 // maxFontFile is the largest font file read.
 const maxFontFile = 128 << 20
 
-// fontCache holds every font file parsed so far (each is parsed once).
+// fontCache holds font files parsed so far (each is parsed once while it
+// stays cached). Paths may come from labels, so it is bounded.
 var fontCache = struct {
 	sync.Mutex
-	files map[string]*loadedFile
-}{files: map[string]*loadedFile{}}
+	files *capped[string, *loadedFile]
+}{files: newCapped[string, *loadedFile](maxCachedFonts)}
+
+// Cache bounds for font look-ups (labels choose family names and paths, so
+// every cache keyed by them is capped).
+const (
+	maxCachedFonts    = 64   // parsed font files
+	maxCachedFamilies = 512  // family name → files
+	maxCachedRunes    = 4096 // rune → fallback file
+	maxIndexedFonts   = 50000
+	maxFCListBytes    = 32 << 20
+)
 
 type loadedFile struct {
 	once  sync.Once
@@ -61,10 +74,10 @@ type loadedFile struct {
 // loadFile parses a font file (or collection) once and returns its faces.
 func loadFile(path string) ([]*Face, error) {
 	fontCache.Lock()
-	lf := fontCache.files[path]
-	if lf == nil {
+	lf, ok := fontCache.files.get(path)
+	if !ok {
 		lf = &loadedFile{}
-		fontCache.files[path] = lf
+		fontCache.files.put(path, lf)
 	}
 	fontCache.Unlock()
 	lf.once.Do(func() { lf.faces, lf.err = parseFontFile(path) })
@@ -191,67 +204,66 @@ var familyAliases = map[string][]string{
 	"nanumgothiccoding": {"NanumGothicCoding.ttf"},
 }
 
-// familyCache remembers family → sources lookups (they may scan directories
-// and run fc-match).
-var familyCache sync.Map // string → []fontSource
+// familyCache remembers family → sources look-ups, found and not found.
+var familyCache = struct {
+	sync.Mutex
+	m *capped[string, []fontSource]
+}{m: newCapped[string, []fontSource](maxCachedFamilies)}
 
 // resolveFamily finds font files for a family name: the built-in aliases,
-// a file with a matching name in the OS font directories, then fc-match.
+// a file with a matching name in the OS font directories (one indexed scan
+// for the process), then the families fontconfig lists (one fc-list for
+// the process). No look-up starts a process of its own.
 func resolveFamily(name string) []fontSource {
 	key := normName(name)
-	if v, ok := familyCache.Load(key); ok {
-		return v.([]fontSource)
+	familyCache.Lock()
+	v, ok := familyCache.m.get(key)
+	familyCache.Unlock()
+	if ok {
+		return v
 	}
 	var out []fontSource
+	idx := fontIndex()
 	for _, f := range familyAliases[key] {
 		if strings.HasPrefix(f, "builtin:") {
 			out = append(out, fontSource{path: f})
 			continue
 		}
-		if p := findFontFile(f); p != "" {
+		if p := idx.byName[strings.ToLower(f)]; p != "" {
 			out = append(out, fontSource{path: p, prefer: name})
 		}
 	}
 	if len(out) == 0 {
-		if p := findFontStem(key); p != "" {
+		for _, stem := range []string{key, key + "regular", key + "r"} {
+			if p := idx.byStem[stem]; p != "" {
+				out = append(out, fontSource{path: p, prefer: name})
+				break
+			}
+		}
+	}
+	if len(out) == 0 && key != "" {
+		if p := fcFamily(key); p != "" {
 			out = append(out, fontSource{path: p, prefer: name})
 		}
 	}
-	if len(out) == 0 {
-		if p, fam := fcMatch(name); p != "" && strings.Contains(normName(fam), key) {
-			out = append(out, fontSource{path: p, prefer: name})
-		}
-	}
-	familyCache.Store(key, out)
+	familyCache.Lock()
+	familyCache.m.put(key, out)
+	familyCache.Unlock()
 	return out
 }
 
-// findFontFile looks for a file name in the OS font directories.
-func findFontFile(base string) string {
-	for _, dir := range fontDirs() {
-		var found string
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil || found != "" {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.EqualFold(d.Name(), base) {
-				found = p
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if found != "" {
-			return found
-		}
-	}
-	return ""
+// fontFiles indexes the font files in the OS font directories.
+type fontFiles struct {
+	byName map[string]string // lower-case file name → path
+	byStem map[string]string // normalised stem → path
 }
 
-// findFontStem looks for a font file whose normalised stem is key (or key
-// followed by "regular"/"r").
-func findFontStem(key string) string {
+// fontIndex walks the OS font directories once (at most maxIndexedFonts
+// files) and indexes them by file name and stem.
+var fontIndex = sync.OnceValue(func() fontFiles {
+	idx := fontFiles{byName: map[string]string{}, byStem: map[string]string{}}
+	n := 0
 	for _, dir := range fontDirs() {
-		var found string
 		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err != nil {
 				return filepath.SkipDir
@@ -259,15 +271,84 @@ func findFontStem(key string) string {
 			if d.IsDir() || !isFontPath(d.Name()) {
 				return nil
 			}
-			stem := normName(strings.TrimSuffix(d.Name(), filepath.Ext(d.Name())))
-			if stem == key || stem == key+"regular" || stem == key+"r" {
-				found = p
+			if n++; n > maxIndexedFonts {
 				return filepath.SkipAll
+			}
+			lower := strings.ToLower(d.Name())
+			if _, ok := idx.byName[lower]; !ok {
+				idx.byName[lower] = p
+			}
+			stem := normName(strings.TrimSuffix(d.Name(), filepath.Ext(d.Name())))
+			if _, ok := idx.byStem[stem]; !ok {
+				idx.byStem[stem] = p
 			}
 			return nil
 		})
-		if found != "" {
-			return found
+	}
+	return idx
+})
+
+// fcFont is one font file as fc-list reports it.
+type fcFont struct {
+	path     string
+	families []string  // normalised
+	charset  [][2]rune // covered ranges
+}
+
+// fcFonts runs fc-list once for the process (nothing when fontconfig is
+// not installed) and keeps each file's families and character coverage.
+var fcFonts = sync.OnceValue(func() []fcFont {
+	fc, err := exec.LookPath("fc-list")
+	if err != nil {
+		return nil
+	}
+	out, err := exec.Command(fc, "--format", "%{file}\t%{family}\t%{charset}\n").Output()
+	if err != nil || len(out) > maxFCListBytes {
+		return nil
+	}
+	var fonts []fcFont
+	for _, line := range strings.Split(string(out), "\n") {
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) < 3 || !isFontPath(parts[0]) || len(fonts) >= maxIndexedFonts {
+			continue
+		}
+		f := fcFont{path: parts[0]}
+		for _, fam := range strings.Split(parts[1], ",") {
+			f.families = append(f.families, normName(fam))
+		}
+		for _, r := range strings.Fields(parts[2]) {
+			lo, hi, ok := strings.Cut(r, "-")
+			a, err1 := strconv.ParseUint(lo, 16, 32)
+			b, err2 := a, error(nil)
+			if ok {
+				b, err2 = strconv.ParseUint(hi, 16, 32)
+			}
+			if err1 == nil && err2 == nil {
+				f.charset = append(f.charset, [2]rune{rune(a), rune(b)})
+			}
+		}
+		fonts = append(fonts, f)
+	}
+	// Regular faces first: the shortest file name of a family is usually
+	// its regular style (NanumGothic.ttf before NanumGothicBold.ttf).
+	sort.SliceStable(fonts, func(i, j int) bool {
+		return len(filepath.Base(fonts[i].path)) < len(filepath.Base(fonts[j].path))
+	})
+	return fonts
+})
+
+// fcFamily returns a file fontconfig lists for the normalised family key.
+func fcFamily(key string) string {
+	fonts := fcFonts()
+	for _, exact := range []bool{true, false} {
+		for _, f := range fonts {
+			for _, fam := range f.families {
+				if fam == key || (!exact && strings.Contains(fam, key)) {
+					if _, err := os.Stat(f.path); err == nil {
+						return f.path
+					}
+				}
+			}
 		}
 	}
 	return ""
@@ -282,7 +363,8 @@ var fcPath = sync.OnceValue(func() string {
 })
 
 // fcMatch asks fontconfig for the file and family that best match pattern;
-// it returns "" when fc-match is not installed or finds nothing.
+// it returns "" when fc-match is not installed or finds nothing. It runs a
+// process: only for the fixed patterns of systemSources (once).
 func fcMatch(pattern string) (file, family string) {
 	fc := fcPath()
 	if fc == "" {
@@ -329,17 +411,63 @@ var systemSources = sync.OnceValue(func() []fontSource {
 	return out
 })
 
-// runeFallback asks fontconfig for a font covering r (cached per rune).
-var runeFallbackCache sync.Map // rune → string
+// runeFallback returns a font file fontconfig lists as covering r (from
+// the one fc-list; results cached, bounded).
+var runeFallbackCache = struct {
+	sync.Mutex
+	m *capped[rune, string]
+}{m: newCapped[rune, string](maxCachedRunes)}
 
 func runeFallback(r rune) string {
-	if v, ok := runeFallbackCache.Load(r); ok {
-		return v.(string)
+	runeFallbackCache.Lock()
+	p, ok := runeFallbackCache.m.get(r)
+	runeFallbackCache.Unlock()
+	if ok {
+		return p
 	}
-	p, _ := fcMatch(fmt.Sprintf(":charset=%x", r))
-	runeFallbackCache.Store(r, p)
+	p = ""
+search:
+	for _, f := range fcFonts() {
+		for _, rg := range f.charset {
+			if r >= rg[0] && r <= rg[1] {
+				p = f.path
+				break search
+			}
+		}
+	}
+	runeFallbackCache.Lock()
+	runeFallbackCache.m.put(r, p)
+	runeFallbackCache.Unlock()
 	return p
 }
+
+// capped is a map that holds at most max entries, dropping an arbitrary one
+// to make room (callers lock).
+type capped[K comparable, V any] struct {
+	max int
+	m   map[K]V
+}
+
+func newCapped[K comparable, V any](max int) *capped[K, V] {
+	return &capped[K, V]{max: max, m: map[K]V{}}
+}
+
+func (c *capped[K, V]) get(k K) (V, bool) {
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *capped[K, V]) put(k K, v V) {
+	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
+		for old := range c.m {
+			delete(c.m, old)
+			break
+		}
+	}
+	c.m[k] = v
+}
+
+func (c *capped[K, V]) len() int { return len(c.m) }
 
 // FontSet resolves, for each character, the first face that has a glyph
 // for it, trying in order: the element's font, the configured font paths,

@@ -24,6 +24,10 @@ func (p *Plan) Graphics(items []*Item) ([]Graphic, error) {
 	if u.Empty() {
 		return nil, nil
 	}
+	// the canvas, cutting it into regions, and copying them out
+	if err := p.meter.charge("the label canvas", 3*area(u)/8+1); err != nil {
+		return nil, err
+	}
 	canvas := NewBitmap(u.Dx(), u.Dy())
 	for _, it := range items {
 		if err := it.Draw(canvas, u.Min); err != nil {

@@ -18,13 +18,11 @@ type Options struct {
 
 // Physical defaults (millimetres).
 const (
-	DefaultBarHeightMM = 10       // 1D bar height when the label gives none
-	DefaultModuleMM    = 0.25     // 1D narrow bar when it must be chosen
-	Default2DModuleMM  = 0.5      // 2D module when neither size nor module is given
-	DefaultThicknessMM = 0.3      // lines and box borders
-	HRICapMM           = 1.6      // cap height of the human-readable line
-	MaxDots            = 64 << 20 // label area
-	MaxElementDots     = 16 << 20 // one text or image bitmap
+	DefaultBarHeightMM = 10   // 1D bar height when the label gives none
+	DefaultModuleMM    = 0.25 // 1D narrow bar when it must be chosen
+	Default2DModuleMM  = 0.5  // 2D module when neither size nor module is given
+	DefaultThicknessMM = 0.3  // lines and box borders
+	HRICapMM           = 1.6  // cap height of the human-readable line
 )
 
 // Plan is a label laid out in printer dots: every element's position and
@@ -36,6 +34,11 @@ type Plan struct {
 	Width, Height int // label size in dots
 	Copies        int
 	Items         []*Item
+
+	// The plan belongs to one request: meter carries its context and
+	// counts the work drawing does against estimate's budget.
+	meter    *meter
+	estimate int64
 }
 
 // Item is one element laid out in dots.
@@ -67,8 +70,12 @@ type Item struct {
 	Filled    bool // a box drawn solid
 	Diagonal  bool // a line that is neither horizontal nor vertical
 
-	bmp *Bitmap // rendered and rotated (text is rendered during layout)
-	fs  *FontSet
+	bmp  *Bitmap // rendered and rotated (text is rendered during layout)
+	fs   *FontSet
+	text *textLayout // measured text (the element's, or a barcode's HRI line)
+	cost int64       // work estimate for drawing the item, in dots
+	m    *meter      // the plan's meter
+	what string      // "elements[3]: line", for errors
 }
 
 // Field returns the JSON path of one of the item's fields.
@@ -100,13 +107,54 @@ func Layout(ctx context.Context, l *label.Label, opt Options) (*Plan, error) {
 	if copies < 1 {
 		copies = 1
 	}
-	p := &Plan{Label: l, DPI: dpi, Width: w, Height: h, Copies: copies}
+	p := &Plan{Label: l, DPI: dpi, Width: w, Height: h, Copies: copies, meter: newMeter(ctx, MaxWorkDots)}
+	// Lay every element out without drawing (text measured, barcodes
+	// encoded, image headers read), so the cost is known before work.
+	area := int64(w) * int64(h)
+	p.estimate = canvasCost*area/8 + 2
+	var imagePix int64
 	for i := range l.Elements {
+		if err := p.meter.check(label.ElementField(i, "")); err != nil {
+			return nil, err
+		}
 		it, err := p.layoutElement(i, &l.Elements[i], opt)
 		if err != nil {
 			return nil, err
 		}
 		p.Items = append(p.Items, it)
+		p.estimate += it.cost
+		if it.cost > MaxWorkDots || p.estimate > MaxWorkDots {
+			return nil, tooComplex("%s would draw %s dots (the label's budget is %s dots; %s with the elements before it and the %s×%s dot canvas)",
+				it.what, commas(it.cost), commas(MaxWorkDots), commas(p.estimate), commas(int64(w)), commas(int64(h)))
+		}
+		if it.Type == label.TypeImage {
+			iw, ih := it.Element.ImageSize()
+			imagePix += int64(iw) * int64(ih)
+			if imagePix > MaxLabelImagePixels {
+				return nil, tooComplex("%s: the label's images decode to %s pixels together (this one is %d×%d); the limit is %s",
+					it.Field("data"), commas(imagePix), iw, ih, commas(MaxLabelImagePixels))
+			}
+		}
+	}
+	// Text is drawn now: its ink must be on the label.
+	for _, it := range p.Items {
+		if it.Type != label.TypeText {
+			continue
+		}
+		bmp, err := it.text.draw(p.meter, it.what)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.meter.charge(it.what, int64(bmp.W)*int64(bmp.H)*2); err != nil { // rotate, ink scan
+			return nil, err
+		}
+		it.text = nil
+		it.bmp = bmp.Rotate(it.Rotation)
+		if ink := it.bmp.InkBounds(); !ink.Empty() {
+			if err := p.checkOnLabel(it, "text", ink.Add(it.Bounds.Min), "text"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return p, nil
 }
@@ -127,7 +175,8 @@ func rotatedSize(w, h, rot int) (int, int) {
 }
 
 func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error) {
-	it := &Item{Index: i, Element: e, Type: e.Type, Rotation: e.Rotation}
+	it := &Item{Index: i, Element: e, Type: e.Type, Rotation: e.Rotation, m: p.meter}
+	it.what = label.ElementField(i, "") + ": " + e.Type
 	x, y := p.dots(e.X), p.dots(e.Y)
 	switch e.Type {
 	case label.TypeText:
@@ -135,17 +184,15 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 		it.CapHeight = p.Label.Dots(e.Size, p.DPI)
 		it.PrinterFont = e.UsesPrinterFont() && label.IsPrintableASCII(it.Text)
 		it.fs = NewFontSet(e.Font, opt.FontPaths)
-		bmp, err := RenderText(it.Text, it.CapHeight, it.fs, it.Field("text"))
+		tl, err := measureText(it.Text, it.CapHeight, it.fs, it.Field("text"))
 		if err != nil {
 			return nil, err
 		}
-		it.bmp = bmp.Rotate(e.Rotation)
-		it.Bounds = image.Rect(x, y, x+it.bmp.W, y+it.bmp.H)
-		if ink := it.bmp.InkBounds(); !ink.Empty() {
-			if err := p.checkOnLabel(it, "text", ink.Add(it.Bounds.Min), "text"); err != nil {
-				return nil, err
-			}
-		}
+		it.text = tl
+		rw, rh := rotatedSize(tl.w, tl.h, e.Rotation)
+		it.Bounds = image.Rect(x, y, x+rw, y+rh)
+		// measure + draw, rotate, ink scan, blit onto a canvas
+		it.cost = tl.cost() + 3*int64(tl.w)*int64(tl.h)
 	case label.TypeBarcode:
 		if err := p.layoutBarcode(it, e, x, y); err != nil {
 			return nil, err
@@ -167,6 +214,7 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 			it.Bounds = image.Rect(lo.X-t/2, lo.Y-t/2, hi.X-t/2+t, hi.Y-t/2+t)
 		}
 		it.Bounds = it.Bounds.Intersect(p.rect())
+		it.cost = it.shapeCost()
 	case label.TypeBox:
 		it.Thickness = p.thickness(e.Thickness)
 		it.Bounds = image.Rect(x, y, x+max(1, p.dots(e.Width)), y+max(1, p.dots(e.Height))).Intersect(p.rect())
@@ -174,14 +222,18 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 			it.Filled = true
 			it.Thickness = min(it.Bounds.Dx(), it.Bounds.Dy())
 		}
+		it.cost = it.shapeCost()
 	case label.TypeImage:
 		it.Bounds = image.Rect(x, y, x+max(1, p.dots(e.Width)), y+max(1, p.dots(e.Height))).Intersect(p.rect())
-		if int64(it.Bounds.Dx())*int64(it.Bounds.Dy()) > MaxElementDots {
+		if area(it.Bounds) > MaxElementDots {
 			return nil, label.Errorf(label.ReasonInvalid, it.Field("width"), "the image is too large (%d×%d dots; the limit is %d million)", it.Bounds.Dx(), it.Bounds.Dy(), MaxElementDots>>20)
 		}
-		if _, err := e.DecodedImage(); err != nil {
-			return nil, fmt.Errorf("%s: %w", it.Field("data"), err)
+		iw, ih := e.ImageSize()
+		if iw <= 0 || ih <= 0 {
+			return nil, label.Errorf(label.ReasonInvalid, it.Field("data"), "is required (a base64 PNG or JPEG)")
 		}
+		// decode (source pixels), scale + dither (target), blit
+		it.cost = int64(iw)*int64(ih) + 3*area(it.Bounds)
 	default:
 		return nil, label.Errorf(label.ReasonInvalid, it.Field("type"), "unknown element type %q", e.Type)
 	}
@@ -189,6 +241,8 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 }
 
 func (p *Plan) rect() image.Rectangle { return image.Rect(0, 0, p.Width, p.Height) }
+
+func area(r image.Rectangle) int64 { return int64(r.Dx()) * int64(r.Dy()) }
 
 func (p *Plan) thickness(v float64) int {
 	if v <= 0 {
@@ -282,7 +336,21 @@ func (p *Plan) layoutBarcode(it *Item, e *label.Element, x, y int) error {
 	}
 	rw, rh := rotatedSize(w, h, e.Rotation)
 	it.Bounds = image.Rect(x, y, x+rw, y+rh)
-	return p.checkOnLabel(it, "data", it.Bounds, "barcode")
+	if err := p.checkOnLabel(it, "data", it.Bounds, "barcode"); err != nil {
+		return err
+	}
+	// bars or modules, rotate, blit; computing a matrix's modules (QR mask
+	// selection) is charged per module
+	it.cost = 3*int64(w)*int64(h) + 16*int64(sym.W)*int64(sym.H)
+	if it.HRI && sym.HRI != "" {
+		tl, err := measureText(sym.HRI, it.HRICap, builtinSet(), it.Field("data"))
+		if err != nil {
+			return err
+		}
+		it.text = tl
+		it.cost += tl.cost() + int64(tl.w)*int64(tl.h)
+	}
+	return nil
 }
 
 // UnrotatedSize returns the item's width and height before rotation.

@@ -53,6 +53,29 @@ type textSeg struct {
 // LineMetrics' line height times the number of lines tall. A character no
 // font covers is a font_missing error naming field.
 func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bitmap, error) {
+	tl, err := measureText(text, capHeight, fs, field)
+	if err != nil {
+		return nil, err
+	}
+	return tl.draw(nil, field)
+}
+
+// textLayout is text measured (faces chosen, runs placed) but not drawn.
+type textLayout struct {
+	segLines      [][]textSeg
+	faces         map[*Face]font.Face
+	w, h          int
+	ascent, lineH int
+	glyphDots     int64 // sum of the glyph masks' areas the rasteriser fills
+}
+
+// cost is the work (dots) drawing the text takes: the canvas, its
+// thresholding and every glyph mask (stacked combining marks each cost a
+// mask of their own, so zalgo text is not cheap just because it is narrow).
+func (tl *textLayout) cost() int64 { return 2*int64(tl.w)*int64(tl.h) + tl.glyphDots }
+
+// measureText chooses faces and measures text without drawing it.
+func measureText(text string, capHeight float64, fs *FontSet, field string) (*textLayout, error) {
 	if capHeight < 1 {
 		capHeight = 1
 	}
@@ -72,7 +95,7 @@ func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bit
 		faces[f] = ff
 		return ff, nil
 	}
-	segLines := make([][]textSeg, len(lines))
+	tl := &textLayout{faces: faces, ascent: ascent, lineH: lineH, segLines: make([][]textSeg, len(lines))}
 	width := fixed.Int26_6(0)
 	for li, line := range lines {
 		var segs []textSeg
@@ -90,6 +113,11 @@ func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bit
 			s := sb.String()
 			segs = append(segs, textSeg{face: cur, s: s, x: x})
 			x += font.MeasureString(ff, s)
+			for _, r := range s {
+				if b, _, ok := ff.GlyphBounds(r); ok {
+					tl.glyphDots += int64(b.Max.X.Ceil()-b.Min.X.Floor()+1) * int64(b.Max.Y.Ceil()-b.Min.Y.Floor()+1)
+				}
+			}
 			sb.Reset()
 			return nil
 		}
@@ -115,26 +143,42 @@ func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bit
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		segLines[li] = segs
+		tl.segLines[li] = segs
 		if x > width {
 			width = x
 		}
 	}
-	w := width.Ceil() + 1
-	h := lineH * len(lines)
-	if int64(w)*int64(h) > MaxElementDots {
-		return nil, label.Errorf(label.ReasonInvalid, field, "the text is too large to draw (%d×%d dots)", w, h)
+	tl.w = width.Ceil() + 1
+	tl.h = lineH * len(lines)
+	if int64(tl.w)*int64(tl.h) > MaxElementDots {
+		return nil, label.Errorf(label.ReasonInvalid, field, "the text is too large to draw (%d×%d dots)", tl.w, tl.h)
 	}
+	return tl, nil
+}
+
+// draw renders measured text, charging its cost to m (what names the
+// element in errors) and stopping when m's context is done.
+func (tl *textLayout) draw(m *meter, what string) (*Bitmap, error) {
+	if err := m.charge(what, tl.cost()); err != nil {
+		return nil, err
+	}
+	w, h := tl.w, tl.h
 	alpha := image.NewAlpha(image.Rect(0, 0, w, h))
-	for li, segs := range segLines {
-		base := fixed.I(li*lineH + ascent)
+	for li, segs := range tl.segLines {
+		base := fixed.I(li*tl.lineH + tl.ascent)
 		for _, sg := range segs {
-			d := font.Drawer{Dst: alpha, Src: image.Opaque, Face: faces[sg.face], Dot: fixed.Point26_6{X: sg.x, Y: base}}
+			if err := m.tick(what, 0); err != nil {
+				return nil, err
+			}
+			d := font.Drawer{Dst: alpha, Src: image.Opaque, Face: tl.faces[sg.face], Dot: fixed.Point26_6{X: sg.x, Y: base}}
 			d.DrawString(sg.s)
 		}
 	}
 	out := NewBitmap(w, h)
 	for y := 0; y < h; y++ {
+		if err := m.tick(what, 0); err != nil {
+			return nil, err
+		}
 		row := alpha.Pix[y*alpha.Stride : y*alpha.Stride+w]
 		orow := out.Row(y)
 		for x, a := range row {
