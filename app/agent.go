@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/labelbridge/labelbridge/adminauth"
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/internal/audit"
 	"github.com/labelbridge/labelbridge/printing"
@@ -35,7 +36,8 @@ type agent struct {
 	virtual *virtual.Printer
 	port    int // the port actually bound
 	token   string
-	audit   *audit.Log // security events (app/audit.go)
+	auth    *adminauth.Auth // the panel's login codes and sessions (app/panel.go)
+	audit   *audit.Log      // security events (app/audit.go)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -138,10 +140,11 @@ func (a *agent) build(opt agentOptions) error {
 	if err != nil {
 		return err
 	}
+	a.auth = newPanelAuth(a.port)
 	a.server = wsserver.New(a.spooler, a.sites, wsserver.Options{
 		Port: a.port, Version: version, MaxMessageBytes: int64(cfg.Limits.MaxMessageBytes),
 		Token: a.token, Logger: a.log, Previewer: compiler,
-		PanelToken: panelToken(), // the panel's per-run admin secret (app/panel.go)
+		Sessions: a.auth,
 	})
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/tray"
 )
 
 // parseInterspersed parses flags that may come after positional arguments
@@ -245,3 +246,70 @@ func readInput(name string) ([]byte, error) {
 }
 
 func b64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
+
+// runPanel opens the local web panel, signed in, in the default browser:
+// it asks the running agent, as admin (the token file's secret), for a
+// one-time login link. It never starts a temporary agent: its panel would
+// die with this command.
+func runPanel(args []string) error {
+	fs := flag.NewFlagSet("panel", flag.ContinueOnError)
+	printURL := fs.Bool("print-url", false, "print the one-time link (it works once, within a minute) instead of opening the browser")
+	port := fs.Int("port", 0, "agent port")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("panel: unexpected argument %q", fs.Arg(0))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	url, err := panelLink(ctx, *port)
+	if err != nil {
+		return err
+	}
+	if *printURL {
+		fmt.Println(url)
+		return nil
+	}
+	if err := tray.OpenURL(url); err != nil {
+		return fmt.Errorf("open the panel in the browser: %w (labelbridge panel --print-url prints a link to open by hand)", err)
+	}
+	fmt.Fprintln(os.Stderr, "labelbridge: the panel opens in your browser")
+	return nil
+}
+
+// panelLink asks the agent running on the configured port (or portFlag)
+// for a one-time panel login link.
+func panelLink(ctx context.Context, portFlag int) (string, error) {
+	cfg, err := loadConfig(portFlag)
+	if err != nil {
+		return "", err
+	}
+	tok, _ := config.ReadToken(cfg.Paths.TokenFile) // none: the agent says so below
+	c, err := client.Dial(ctx, client.URL(cfg.Port), client.Options{Token: tok})
+	if err != nil {
+		var refused *client.RefusedError
+		switch {
+		case errors.Is(err, client.ErrNotRunning):
+			return "", fmt.Errorf("no Labelbridge agent is running on port %d: start Labelbridge (from the start menu, or run labelbridge), then run labelbridge panel again", cfg.Port)
+		case errors.As(err, &refused) && refused.Reason == "origin_missing":
+			return "", fmt.Errorf("the agent on port %d did not accept this user's token (%s): run the command as the user who runs the agent", cfg.Port, cfg.Paths.TokenFile)
+		}
+		return "", fmt.Errorf("connect to the agent on port %d: %w", cfg.Port, err)
+	}
+	defer c.Close()
+	var r struct {
+		URL string `json:"url"`
+	}
+	if err := c.Call(ctx, "panel.login", nil, &r); err != nil {
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Reason == "method_not_found" {
+			return "", fmt.Errorf("the agent on port %d is an older version without panel login: open http://127.0.0.1:%d/ or restart Labelbridge", cfg.Port, cfg.Port)
+		}
+		return "", fmt.Errorf("ask the agent for a panel link: %w", err)
+	}
+	if r.URL == "" {
+		return "", fmt.Errorf("the agent on port %d answered panel.login without a link", cfg.Port)
+	}
+	return r.URL, nil
+}

@@ -59,6 +59,8 @@ Usage:
                               turn a label into printer commands
   labelbridge preview LABEL.json -o OUT.png
                               draw a label as a PNG
+  labelbridge panel [--print-url]
+                              open the local web panel (signed in) in the browser
   labelbridge bench [flags]   measure throughput and latency on loopback
   labelbridge version         print the version
 
@@ -83,6 +85,8 @@ func run(args []string) error {
 		return runRender(rest)
 	case "preview":
 		return runPreview(rest)
+	case "panel":
+		return runPanel(rest)
 	case "bench":
 		return runBench(rest)
 	case "paths":

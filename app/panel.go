@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,9 +15,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/labelbridge/labelbridge/adminauth"
 	"github.com/labelbridge/labelbridge/assets"
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/printing"
@@ -31,37 +29,48 @@ import (
 // panelOrigin is the origin recorded on jobs the panel makes (test prints).
 const panelOrigin = "panel"
 
-// panelTokenPlaceholder is replaced in the panel's index.html by this run's
-// panel token.
-const panelTokenPlaceholder = "__LABELBRIDGE_PANEL_TOKEN__"
-
-// panelToken is this run's secret that lets the panel page (and only it:
-// other origins cannot read the page) connect as admin with
-// /ws?panel=TOKEN. It is made once per process and never stored.
-var panelToken = sync.OnceValue(func() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported systems
-	return hex.EncodeToString(b[:])
-})
-
 // panel serves the local web panel and its admin methods.
 type panel struct {
 	a        *agent
-	token    string
-	index    []byte
+	index    []byte // the panel, for a browser with a panel session
+	login    []byte // how to open the panel, for everyone else
 	compiler *labelCompiler
 }
 
-// mountPanel serves the local web panel and registers its admin methods.
+// newPanelAuth makes this run's panel login (codes and sessions live in
+// memory only). The cookie's name carries the port: cookies ignore ports,
+// and agents of other users on the same PC use other ports.
+func newPanelAuth(port int) *adminauth.Auth {
+	return adminauth.New(adminauth.Options{CookieName: "labelbridge_panel_" + strconv.Itoa(port)})
+}
+
+// panelURL is the local web panel's address (no secret: opened without a
+// session it says how to open the panel).
+func (a *agent) panelURL() string {
+	return "http://127.0.0.1:" + strconv.Itoa(a.port) + "/"
+}
+
+// panelLoginURL mints a one-time login code and returns the address that
+// opens the panel with it. Only the desktop user's own channels call it:
+// the tray (this process) and panel.login (the CLI, with the token file).
+func (a *agent) panelLoginURL() string {
+	return a.panelURL() + "login?code=" + a.auth.NewCode()
+}
+
+// mountPanel serves the local web panel, its login and its admin methods.
 func (a *agent) mountPanel() {
-	p := &panel{a: a, token: panelToken(), compiler: newLabelCompiler(a.cfg.Fonts)}
+	p := &panel{a: a, compiler: newLabelCompiler(a.cfg.Fonts)}
 	index, err := fs.ReadFile(assets.Panel(), "index.html")
-	if err != nil || !bytes.Contains(index, []byte(panelTokenPlaceholder)) {
-		a.log.Error("the panel's index.html is missing from this build: the panel is off", "err", err)
+	if err == nil {
+		p.login, err = fs.ReadFile(assets.Panel(), "login.html")
+	}
+	if err != nil {
+		a.log.Error("the panel's pages are missing from this build: the panel is off", "err", err)
 		return
 	}
 	p.index = index
 	a.server.Handle("/{$}", http.HandlerFunc(p.serveIndex))
+	a.server.Handle("/login", http.HandlerFunc(a.auth.ServeLogin))
 	a.server.Handle("/panel/", http.StripPrefix("/panel/", http.HandlerFunc(p.serveStatic)))
 	a.server.AddAdminMethods(p.methods()...)
 	// The panel (and any admin client subscribed to "sites") hears about a
@@ -92,7 +101,14 @@ func (p *panel) serveIndex(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w, r.Host)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(bytes.ReplaceAll(p.index, []byte(panelTokenPlaceholder), []byte(p.token)))
+	w.Header().Set("Vary", "Cookie")
+	// Neither page holds a secret: the panel proves itself to /ws with its
+	// HttpOnly session cookie and the agent's own Origin.
+	page := p.login
+	if p.a.auth.Valid(r) {
+		page = p.index
+	}
+	_, _ = w.Write(page)
 }
 
 // panelTypes are the files /panel/ serves, by extension.
@@ -133,7 +149,17 @@ func (p *panel) methods() []wsserver.AdminMethod {
 		{Name: "printers.remove", Call: p.printersRemove},
 		{Name: "printers.testPrint", Call: p.printersTestPrint},
 		{Name: "jobs.preview", Call: p.jobsPreview},
+		{Name: "panel.login", Call: p.panelLogin},
 	}
+}
+
+// panelLogin mints a one-time panel login link for an admin (the CLI's
+// `labelbridge panel`): {"url", "expiresIn": seconds}.
+func (p *panel) panelLogin(_ context.Context, params json.RawMessage) (any, error) {
+	if err := decodeAdminParams(params, &struct{}{}); err != nil {
+		return nil, err
+	}
+	return map[string]any{"url": p.a.panelLoginURL(), "expiresIn": int(adminauth.CodeTTL / time.Second)}, nil
 }
 
 // badParams is a bad-params error with the invalid_params reason.
@@ -335,20 +361,11 @@ func (p *panel) printersRemove(_ context.Context, params json.RawMessage) (any, 
 		}
 		return nil, &printing.Error{Code: printing.ErrReasonStoreFailed, Msg: "remove the printer from the config file", Err: err}
 	}
-	wasDefault := p.a.spooler.DefaultPrinter() == in.Printer
-	p.a.spooler.Detach(in.Printer)
-	if wasDefault {
-		// Jobs for "the default" must not wait for a printer that is gone.
-		next := printing.VirtualPrinterID
-		for _, pr := range p.a.spooler.Printers() {
-			if pr.ID != in.Printer && pr.Connection != printing.ConnVirtual && pr.Status.State != printing.PrinterOffline {
-				next = pr.ID
-				break
-			}
-		}
-		if _, err := p.a.spooler.SetDefault(next); err != nil {
-			p.a.log.Warn("choose a new default printer", "err", err)
-		}
+	// Forget clears the default if it was this printer: jobs that name no
+	// printer then follow the documented fallback (the sole local printer,
+	// else the virtual one), never another printer someone added.
+	if err := p.a.spooler.Forget(in.Printer); err != nil {
+		p.a.log.Warn("forget the removed printer", "printer", in.Printer, "err", err)
 	}
 	p.a.log.Info("network printer removed in the panel", "printer", in.Printer)
 	return map[string]any{"removed": in.Printer}, nil

@@ -9,11 +9,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +26,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
@@ -407,7 +413,31 @@ func TestPanelPolicyLocks(t *testing.T) {
 
 // ---- serving the page ----
 
-func TestPanelServesPageWithTokenAndHeaders(t *testing.T) {
+// testCookieName is the panel session cookie's name for agent a.
+func testCookieName(a *agent) string { return a.auth.CookieName() }
+
+// panelBrowser is an HTTP client with a cookie jar, like a browser.
+func panelBrowser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second}
+}
+
+func fetch(t *testing.T, c *http.Client, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body)
+}
+
+func TestPanelServesPagesAndHeaders(t *testing.T) {
 	a, _ := startTestAgent(t, config.Config{})
 	base := fmt.Sprintf("http://127.0.0.1:%d", a.port)
 	get := func(path, host string) *http.Response {
@@ -423,10 +453,11 @@ func TestPanelServesPageWithTokenAndHeaders(t *testing.T) {
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
+	// Without a session, / says how to open the panel and holds no panel.
 	resp := get("/", "")
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `content="`+panelToken()+`"`) || strings.Contains(string(body), panelTokenPlaceholder) {
-		t.Fatalf("GET / = %d, token injected: %v", resp.StatusCode, strings.Contains(string(body), panelToken()))
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "labelbridge panel") || strings.Contains(string(body), "panel.js") {
+		t.Fatalf("GET / without a session = %d:\n%s", resp.StatusCode, body)
 	}
 	for k, want := range map[string]string{
 		"X-Frame-Options": "DENY", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
@@ -443,7 +474,7 @@ func TestPanelServesPageWithTokenAndHeaders(t *testing.T) {
 	}
 	for path, want := range map[string]int{
 		"/panel/panel.js": 200, "/panel/panel.css": 200, "/panel/favicon.png": 200,
-		"/panel/index.html": 404, "/panel/nope.js": 404, "/panel/../config/token": 404, "/nope": 404,
+		"/panel/index.html": 404, "/panel/login.html": 404, "/panel/nope.js": 404, "/panel/../config/token": 404, "/nope": 404,
 	} {
 		if got := get(path, "").StatusCode; got != want {
 			t.Errorf("GET %s = %d, want %d", path, got, want)
@@ -455,32 +486,52 @@ func TestPanelServesPageWithTokenAndHeaders(t *testing.T) {
 	if got := get("/", "evil.example:80").StatusCode; got != http.StatusForbidden {
 		t.Errorf("GET / with a foreign Host (DNS rebinding) = %d, want 403", got)
 	}
+	if got := get("/login?code="+a.auth.NewCode(), "evil.example:80").StatusCode; got != http.StatusForbidden {
+		t.Errorf("GET /login with a foreign Host (DNS rebinding) = %d, want 403", got)
+	}
 
+	// The login link signs a browser in: the panel, then admin on /ws with
+	// the cookie and the own Origin.
+	browser := panelBrowser(t)
+	link := a.panelLoginURL()
+	resp, body2 := fetch(t, browser, link)
+	if resp.StatusCode != 200 || resp.Request.URL.String() != base+"/" || !strings.Contains(body2, "/panel/panel.js") {
+		t.Fatalf("following the login link: %d at %s:\n%s", resp.StatusCode, resp.Request.URL, body2)
+	}
+	if resp, again := fetch(t, panelBrowser(t), link); resp.StatusCode != http.StatusForbidden || !strings.Contains(again, "labelbridge panel") {
+		t.Fatalf("the login link used a second time: %d\n%s", resp.StatusCode, again)
+	}
+	u, _ := neturl.Parse(base)
+	var cookie string
+	for _, c := range browser.Jar.Cookies(u) {
+		cookie = c.Name + "=" + c.Value
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	own := fmt.Sprintf("http://127.0.0.1:%d", a.port)
-	withToken := client.URL(a.port) + "?panel=" + panelToken()
-	c, err := client.Dial(ctx, withToken, client.Options{Origin: own})
+	own := http.Header{"Origin": {base}, "Cookie": {cookie}}
+	if admin, err := wsHello(ctx, client.URL(a.port)+"?admin=1", own); err != nil || !admin {
+		t.Fatalf("the signed-in panel on /ws?admin=1: admin %v, %v", admin, err)
+	}
+	// The same cookie from a page on another port of the host (the
+	// browser sends it there: same site) is only that page.
+	other := http.Header{"Origin": {"http://127.0.0.1:8080"}, "Cookie": {cookie}}
+	if admin, err := wsHello(ctx, client.URL(a.port)+"?admin=1", other); err != nil || admin {
+		t.Fatalf("another localhost port with the panel cookie: admin %v, %v", admin, err)
+	}
+	// The demo (own origin, no admin opt-in) stays an ordinary page.
+	if admin, err := wsHello(ctx, client.URL(a.port), own); err != nil || admin {
+		t.Fatalf("own origin with the cookie but no ?admin=1: admin %v, %v", admin, err)
+	}
+}
+
+func freePortForTest(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("the panel's own origin with the token: %v", err)
+		t.Fatal(err)
 	}
-	h, err := c.Hello(ctx)
-	c.Close()
-	if err != nil || !h.Admin {
-		t.Fatalf("panel connection is not admin: %+v %v", h, err)
-	}
-	// The token is worthless from any other origin, and the panel's own
-	// origin without it is an ordinary page.
-	if _, err := client.Dial(ctx, withToken, client.Options{Origin: "https://evil.example"}); err == nil {
-		t.Fatal("a foreign origin connected with the panel token")
-	}
-	if c, err := client.Dial(ctx, client.URL(a.port)+"?panel=wrong", client.Options{Origin: own}); err == nil {
-		h, _ := c.Hello(ctx)
-		c.Close()
-		if h.Admin {
-			t.Fatal("a wrong panel token made an admin connection")
-		}
-	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 func TestTestLabelIsAValidLabel(t *testing.T) {
@@ -638,6 +689,7 @@ func TestPanelInBrowser(t *testing.T) {
 		// loopback port is an unknown site that must be approved.
 		AllowedOrigins:  []string{"https://wms.example.com"},
 		NetworkPrinters: []config.NetworkPrinter{{Name: "Dock printer", Address: dock.Addr(), Language: "zpl"}},
+		DefaultPrinter:  "virtual",
 	})
 	dockID := "net:" + dock.Addr()
 	cli := adminClient(t, a.port, a.token)
@@ -651,23 +703,28 @@ func TestPanelInBrowser(t *testing.T) {
 	bctx := startChromium(t)
 	panelURL := fmt.Sprintf("http://127.0.0.1:%d/", a.port)
 
-	browserStep(t, bctx, "open the panel",
+	browserStep(t, bctx, "without a login the panel says how to open it",
 		chromedp.Navigate(panelURL),
+		chromedp.WaitVisible(chromedp.CSS(`#login-needed`)),
+	)
+	browserStep(t, bctx, "open the panel with a login link, as the tray does",
+		chromedp.Navigate(a.panelLoginURL()+"#printers"),
 		chromedp.WaitVisible(chromedp.CSS(`#conn[data-state="open"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.printer-card[data-printer="virtual"]`)),
-		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`.printer-card[data-printer=%q][data-default="true"]`, dockID))),
+		chromedp.WaitVisible(chromedp.CSS(`.printer-card[data-printer="virtual"][data-default="true"]`)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`.printer-card[data-printer=%q]`, dockID))),
 	)
 
 	t.Run("set the default printer", func(t *testing.T) {
-		browserStep(t, bctx, "click Set as default on the virtual printer",
-			chromedp.Click(chromedp.CSS(`.printer-card[data-printer="virtual"] [data-action="set-default"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`.printer-card[data-printer="virtual"][data-default="true"]`)),
+		browserStep(t, bctx, "click Set as default on the dock printer",
+			chromedp.Click(chromedp.CSS(fmt.Sprintf(`.printer-card[data-printer=%q] [data-action="set-default"]`, dockID))),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`.printer-card[data-printer=%q][data-default="true"]`, dockID))),
 		)
 		h, err := cli.Hello(ctx)
-		if err != nil || h.DefaultPrinter != "virtual" {
+		if err != nil || h.DefaultPrinter != dockID {
 			t.Fatalf("default printer through the API = %q, %v", h.DefaultPrinter, err)
 		}
-		if got := readTestConfig(t, home).DefaultPrinter; got != "virtual" {
+		if got := readTestConfig(t, home).DefaultPrinter; got != dockID {
 			t.Fatalf("saved default printer = %q", got)
 		}
 		saveScreenshot(t, bctx, shots, "printers.png")
@@ -763,10 +820,10 @@ func TestPanelInBrowser(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`#print`)),
 			chromedp.WaitVisible(chromedp.CSS(`#status[data-state="refused-pending"]`)),
 		)
-		browserStep(t, tab, "the site cannot read the panel page (and its token)",
+		browserStep(t, tab, "the site cannot read the panel page",
 			chromedp.Click(chromedp.CSS(`#steal`)),
 		)
-		browserStep(t, tab, "the site cannot read the panel page (and its token)",
+		browserStep(t, tab, "the site cannot read the panel page",
 			chromedp.WaitVisible(chromedp.CSS(`#steal-status[data-state="blocked"]`)),
 		)
 		pendingRow := fmt.Sprintf(`.site[data-origin=%q][data-state="pending"]`, origin)
@@ -852,4 +909,264 @@ func TestPanelInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// ---- the admin boundary: nothing a GET returns makes anyone admin ----
+
+// agentGETs are every page and file the agent serves to a plain GET.
+var agentGETs = []string{
+	"/", "/panel/panel.js", "/panel/panel.css", "/panel/favicon.png", "/panel/login.html",
+	"/demo", "/demo/", "/demo/demo.js", "/demo/demo.css",
+	"/sdk/labelbridge.js", "/sdk/labelbridge.global.js", "/sdk/labelbridge.d.ts",
+	"/healthz", "/login", "/login?code=", "/nope",
+}
+
+// secretLike finds strings that could be a secret: long runs of base64url
+// or hex characters with at least one digit.
+var secretLike = regexp.MustCompile(`[A-Za-z0-9_\-]{24,}`)
+
+// wsHello opens /ws at url with hdr and reports whether the connection is
+// admin: hello says so, or an admin method answers.
+func wsHello(ctx context.Context, url string, hdr http.Header) (admin bool, err error) {
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: hdr})
+	if err != nil {
+		return false, err
+	}
+	defer ws.CloseNow()
+	var hello struct {
+		Result struct{ Admin bool }
+	}
+	var sites struct {
+		Result json.RawMessage
+		Error  *struct{ Code int }
+	}
+	for i, call := range []struct {
+		method string
+		out    any
+	}{{"hello", &hello}, {"sites.list", &sites}} {
+		if err := wsjson.Write(ctx, ws, map[string]any{"jsonrpc": "2.0", "id": i + 1, "method": call.method}); err != nil {
+			return false, err
+		}
+		if err := wsjson.Read(ctx, ws, call.out); err != nil {
+			return false, err
+		}
+	}
+	return hello.Result.Admin || (sites.Error == nil && len(sites.Result) > 0), nil
+}
+
+// probeAdmin does what a local program of anyone who can reach the port
+// can do: GET everything the agent serves, then try every string in it as
+// a panel token, a login code or a session cookie, with the agent's own
+// Origin forged. It returns the ways that gave admin rights.
+func probeAdmin(ctx context.Context, port int, cookieName string) ([]string, error) {
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	found := map[string]bool{}
+	for _, p := range agentGETs {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+p, nil)
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", p, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		text := string(body)
+		for k, vs := range resp.Header {
+			text += "\n" + k + ": " + strings.Join(vs, " ")
+		}
+		for _, s := range secretLike.FindAllString(text, -1) {
+			if strings.ContainsAny(s, "0123456789") {
+				found[s] = true
+			}
+		}
+	}
+	var got []string
+	try := func(what, url string, hdr http.Header) {
+		if admin, err := wsHello(ctx, url, hdr); err == nil && admin {
+			got = append(got, what)
+		}
+	}
+	ws := fmt.Sprintf("ws://127.0.0.1:%d/ws", port)
+	for _, own := range []string{base, fmt.Sprintf("http://localhost:%d", port), fmt.Sprintf("http://[::1]:%d", port)} {
+		try("own Origin "+own, ws, http.Header{"Origin": {own}})
+		try("own Origin "+own+" asking for admin", ws+"?admin=1", http.Header{"Origin": {own}})
+	}
+	for s := range found {
+		hdr := func(cookie string) http.Header {
+			h := http.Header{"Origin": {base}}
+			if cookie != "" {
+				h.Set("Cookie", cookieName+"="+cookie)
+			}
+			return h
+		}
+		try("?panel="+s, ws+"?panel="+s, hdr(""))
+		try("cookie "+s, ws+"?admin=1", hdr(s))
+		try("bearer "+s, ws, http.Header{"Authorization": {"Bearer " + s}})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/login?code="+s, nil)
+		if resp, err := noRedirect.Do(req); err == nil {
+			resp.Body.Close()
+			for _, c := range resp.Cookies() {
+				try("login code "+s, ws+"?admin=1", hdr(c.Value))
+			}
+		}
+	}
+	return got, nil
+}
+
+// TestNoSecretInAnyGET: anyone who can reach the port (another OS user, a
+// program, a page on another localhost port) can GET every page; nothing
+// in them, with a forged own Origin, makes an admin connection.
+func TestNoSecretInAnyGET(t *testing.T) {
+	a, _ := startTestAgent(t, config.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	got, err := probeAdmin(ctx, a.port, testCookieName(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) > 0 {
+		t.Fatalf("a program with only what GET returns became admin: %v", got)
+	}
+	for _, p := range agentGETs {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", a.port, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), a.token) {
+			t.Errorf("GET %s contains the CLI token", p)
+		}
+	}
+}
+
+// TestDemoLoadsNoForeignCode: the demo runs in the agent's own origin, so
+// it must not load code from anywhere else (no ?agent=PORT script), and a
+// CSP allows only the agent's own scripts.
+func TestDemoLoadsNoForeignCode(t *testing.T) {
+	a, _ := startTestAgent(t, config.Config{})
+	scriptTag := regexp.MustCompile(`(?is)<script\b([^>]*)>`)
+	srcAttr := regexp.MustCompile(`(?i)\bsrc="([^"]*)"`)
+	for _, p := range []string{"/demo", "/demo/", "/demo/?agent=1", "/demo/index.html"} {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", a.port, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s = %d", p, resp.StatusCode)
+		}
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("GET %s: CSP %q lacks %q", p, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+			t.Errorf("GET %s: CSP %q allows inline or eval'd code", p, csp)
+		}
+		for _, m := range scriptTag.FindAllStringSubmatch(string(body), -1) {
+			src := srcAttr.FindStringSubmatch(m[1])
+			if src == nil || !strings.HasPrefix(src[1], "/") || strings.HasPrefix(src[1], "//") {
+				t.Errorf("GET %s: script tag <script%s> is not a file of the agent's own origin", p, m[1])
+			}
+		}
+	}
+	for _, p := range []string{"/demo/demo.js", "/sdk/labelbridge.global.js"} {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", a.port, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s = %d", p, resp.StatusCode)
+		}
+		for _, bad := range []string{`createElement("script")`, `createElement('script')`, `params.get("agent")`, "import("} {
+			if strings.Contains(string(body), bad) {
+				t.Errorf("%s loads code dynamically (%s)", p, bad)
+			}
+		}
+		if resp.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s has no Content-Security-Policy", p)
+		}
+	}
+}
+
+// TestOtherOSUserCannotBecomeAdmin runs a probe as the OS user nobody (as
+// another user of a shared or RDP PC would) against a running agent: it
+// cannot read the token file, and nothing it can GET makes it admin.
+func TestOtherOSUserCannotBecomeAdmin(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run a process as the user nobody")
+	}
+	setpriv := needTool(t, "setpriv")
+	a, _ := startTestAgent(t, config.Config{})
+	// The test binary, copied where nobody may run it.
+	dir, err := os.MkdirTemp("", "labelbridge-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "probe.test")
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+		bin, "-test.run=^TestNobodyProbe$", "-test.v", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "TMPDIR=" + dir,
+		"LABELBRIDGE_PROBE_PORT=" + strconv.Itoa(a.port),
+		"LABELBRIDGE_PROBE_TOKEN_FILE=" + a.cfg.Paths.TokenFile,
+		"LABELBRIDGE_PROBE_COOKIE=" + testCookieName(a)}
+	out, err := cmd.CombinedOutput()
+	t.Logf("probe as nobody:\n%s", out)
+	if err != nil {
+		t.Fatalf("the probe run as nobody failed (it found a way in, or could not run): %v", err)
+	}
+	if !strings.Contains(string(out), "probe done: no admin") {
+		t.Fatal("the probe did not run to its end")
+	}
+}
+
+// TestNobodyProbe is the probe TestOtherOSUserCannotBecomeAdmin runs as
+// another OS user; on its own it skips.
+func TestNobodyProbe(t *testing.T) {
+	port, err := strconv.Atoi(os.Getenv("LABELBRIDGE_PROBE_PORT"))
+	if err != nil {
+		t.Skip("run by TestOtherOSUserCannotBecomeAdmin as another OS user")
+	}
+	t.Logf("running as uid %d", os.Getuid())
+	if os.Getuid() == 0 {
+		t.Fatal("the probe runs as root, not as another user")
+	}
+	if tok, err := os.ReadFile(os.Getenv("LABELBRIDGE_PROBE_TOKEN_FILE")); err == nil {
+		t.Fatalf("another user read the token file (%d bytes)", len(tok))
+	} else if !errors.Is(err, os.ErrPermission) {
+		t.Fatalf("reading the token file: %v, want permission denied", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	got, err := probeAdmin(ctx, port, os.Getenv("LABELBRIDGE_PROBE_COOKIE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) > 0 {
+		t.Fatalf("another OS user became admin: %v", got)
+	}
+	fmt.Println("probe done: no admin")
 }

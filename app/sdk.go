@@ -21,7 +21,8 @@ var sdkTypes = map[string]string{
 }
 
 // mountSDK serves the browser SDK at /sdk/ (CORS for allowed origins, so
-// they can import the ES module) and the demo page at /demo.
+// they can import the ES module) and the demo page at /demo. The demo runs
+// in the agent's own origin: it loads only the agent's own files.
 func (a *agent) mountSDK() {
 	allowed := func(origin string) bool { return a.sites.Allowed(origin) || a.server.IsOwnOrigin(origin) }
 	a.server.Handle("/sdk/", staticFiles(assets.SDK(), "/sdk/", sdkTypes, allowed, a))
@@ -91,10 +92,14 @@ func staticFiles(fsys fs.FS, prefix string, types map[string]string, cors func(s
 			// Any page may load the classic script with <script src>; it
 			// explains a refused site to the user better than a CORS error.
 			h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+			// Opened as a document, a file here runs nothing and is framed
+			// by no one (a CSP on a script applies only then).
+			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 		} else {
-			h.Set("X-Frame-Options", "DENY")
-			h.Set("Content-Security-Policy", "frame-ancestors 'none'")
-			h.Set("Referrer-Policy", "no-referrer")
+			// Pages in the agent's own origin (the demo) get the panel's
+			// policy: only the agent's own scripts run, no inline code,
+			// connections only back to this agent, no framing.
+			securityHeaders(w, r.Host)
 		}
 		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
 	})

@@ -43,7 +43,7 @@ func runTray(args []string) error {
 	ready, done := make(chan struct{}), make(chan struct{})
 	go trayWatchdog(ctx, a, log, ready, done)
 	onReady := func() {
-		log.Info("tray icon shown", "panel", b.PanelURL(tray.PagePrinters))
+		log.Info("tray icon shown", "panel", a.panelURL())
 		close(ready)
 	}
 	err = tray.Run(ctx, b, tray.Options{Logger: log, OnReady: onReady})
@@ -202,6 +202,9 @@ func (b *trayBackend) SetStartAtLogin(on bool) error {
 	return nil
 }
 
+// PanelURL opens the panel signed in: each call mints a one-time login
+// code (the tray runs as the desktop user, in the agent's process). The
+// browser keeps the #page across /login's redirect to the panel.
 func (b *trayBackend) PanelURL(page tray.Page) string {
-	return b.a.panelURL() + "#" + string(page)
+	return b.a.panelLoginURL() + "#" + string(page)
 }

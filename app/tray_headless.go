@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"strconv"
 )
 
 // runHeadless keeps the agent running without a tray (no tray host, or a
@@ -13,9 +12,4 @@ func runHeadless(ctx context.Context, a *agent, log *slog.Logger, why string) er
 	<-ctx.Done()
 	log.Info("stopping on signal")
 	return stopAgent(a)
-}
-
-// panelURL is the local web panel's address.
-func (a *agent) panelURL() string {
-	return "http://127.0.0.1:" + strconv.Itoa(a.port) + "/"
 }

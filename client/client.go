@@ -52,10 +52,11 @@ type Notification struct {
 
 // Options for Dial.
 type Options struct {
-	Token       string // local CLI token (for programs without an Origin)
-	Origin      string // act as a page from this origin (tests)
-	ReadLimit   int64  // default 64 MiB
-	EventBuffer int    // notifications buffered before they are dropped (default 4096)
+	Token       string      // local CLI token (for programs without an Origin)
+	Origin      string      // act as a page from this origin (tests)
+	ReadLimit   int64       // default 64 MiB
+	EventBuffer int         // notifications buffered before they are dropped (default 4096)
+	Header      http.Header // more handshake headers (tests: a Cookie)
 }
 
 // Client is one connection to the agent. Safe for concurrent use.
@@ -82,7 +83,10 @@ func URL(port int) string { return "ws://127.0.0.1:" + strconv.Itoa(port) + "/ws
 
 // Dial connects to the agent at url (ws://127.0.0.1:PORT/ws).
 func Dial(ctx context.Context, url string, opt Options) (*Client, error) {
-	h := http.Header{}
+	h := opt.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
 	if opt.Token != "" {
 		h.Set("Authorization", "Bearer "+opt.Token)
 	}

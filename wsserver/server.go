@@ -51,15 +51,22 @@ type Gate interface {
 	Check(origin string, now time.Time) (canonical string, d sites.Decision)
 }
 
+// Sessions knows the panel's login sessions (package adminauth is the real
+// one). Valid says only that r carries a live session cookie: a cookie is
+// sent to every port of the host, so the server also checks the Origin.
+type Sessions interface {
+	Valid(r *http.Request) bool
+}
+
 // Options configure a Server.
 type Options struct {
 	Port            int // the port clients must name in Host
 	Version         string
 	MaxMessageBytes int64
 	Token           string // the local CLI token (Authorization: Bearer …)
-	// PanelToken, a secret made for each run, lets the agent's own panel page
-	// (served from this origin) connect as admin with /ws?panel=TOKEN.
-	PanelToken   string
+	// Sessions, when set, lets the agent's own panel connect as admin with
+	// /ws?admin=1: a live panel session cookie AND the agent's own Origin.
+	Sessions     Sessions
 	Logger       *slog.Logger
 	Previewer    Previewer     // optional: labels.preview
 	PingEvery    time.Duration // keep-alive pings (default 30 s)
@@ -264,15 +271,17 @@ func (s *Server) authorize(r *http.Request) (peer, int, string, string) {
 	}
 }
 
-// panelPeer recognises the agent's own panel: its own origin plus the
-// per-run panel token. Other pages cannot read the token (it is only in the
-// panel's HTML, which the browser does not let other origins read).
+// panelPeer recognises the agent's own panel: a connection that asks for
+// admin rights (/ws?admin=1) with a live panel session cookie AND the
+// agent's own Origin. The cookie alone is not enough: browsers send it to
+// pages on every port of the host (same-site), and those pages connect
+// with their own Origin, which is not ours. Without the opt-in, an own-origin
+// page (the demo) is an ordinary page even when the user has a session.
 func (s *Server) panelPeer(r *http.Request, origin string) (peer, bool) {
-	tok := r.URL.Query().Get("panel")
-	if s.opt.PanelToken == "" || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.opt.PanelToken)) != 1 {
+	if s.opt.Sessions == nil || r.URL.Query().Get("admin") != "1" || !s.IsOwnOrigin(origin) {
 		return peer{}, false
 	}
-	if !s.IsOwnOrigin(origin) {
+	if !s.opt.Sessions.Valid(r) {
 		return peer{}, false
 	}
 	return peer{origin: strings.ToLower(origin), admin: true}, true

@@ -1,10 +1,11 @@
 // Labelbridge local panel. It talks to the agent over the same JSON-RPC
-// WebSocket API as any page, with this run's panel token (in the page's
-// <meta>) that makes it an admin connection. Everything shown from the
-// agent (titles, origins, names) is untrusted text: it is only ever set
-// with textContent, never as HTML.
+// WebSocket API as any page, asking for admin rights with /ws?admin=1. The
+// agent grants them only with this browser's HttpOnly panel session cookie
+// (set by /login with a one-time code from the tray or `labelbridge panel`)
+// and the agent's own Origin; the page itself holds no secret. Everything
+// shown from the agent (titles, origins, names) is untrusted text: it is
+// only ever set with textContent, never as HTML.
 
-const token = document.querySelector('meta[name="labelbridge-panel-token"]').content;
 const $ = (sel) => document.querySelector(sel);
 
 // ---- state ----
@@ -50,6 +51,14 @@ let ws = null;
 let nextId = 1;
 const pending = new Map();
 let retryDelay = 500;
+let loggedOut = false;
+
+function showLoggedOut() {
+  loggedOut = true;
+  $('#logged-out').hidden = false;
+  setConn('closed', 'Signed out');
+  if (ws) ws.close();
+}
 
 function setConn(s, text) {
   const c = $('#conn');
@@ -60,13 +69,19 @@ function setConn(s, text) {
 
 function connect() {
   setConn('connecting', 'Connecting…');
-  const sock = new WebSocket(`ws://${location.host}/ws?panel=${encodeURIComponent(token)}`);
+  if (loggedOut) return;
+  const sock = new WebSocket(`ws://${location.host}/ws?admin=1`);
   ws = sock;
   sock.onopen = async () => {
     retryDelay = 500;
     setConn('open', 'Connected');
     try {
       const hello = await call('hello', { client: 'labelbridge-panel' });
+      if (!hello.admin) {
+        // The session is gone (the agent restarted): say how to log in again.
+        showLoggedOut();
+        return;
+      }
       state.version = hello.version;
       $('#version').textContent = `Labelbridge ${hello.version} · ${location.host}`;
       await call('subscribe', { topics: ['jobs', 'printers', 'sites'] });
@@ -93,6 +108,7 @@ function connect() {
     if (ws !== sock) return;
     for (const p of pending.values()) p.reject(new Error('connection lost'));
     pending.clear();
+    if (loggedOut) return;
     setConn('closed', 'Agent not reachable — retrying');
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 5000);
