@@ -20,6 +20,7 @@ import (
 	"github.com/kardianos/service"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/atomicfile"
 	"github.com/labelbridge/labelbridge/origins"
 )
 
@@ -390,23 +391,8 @@ func writePolicy(path string, pol adminPolicy) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("service policy: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".policy-*.json")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("service policy: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	_, err = tmp.Write(append(data, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("service policy: write %s: %w", path, err)
 	}
 	return nil
 }
