@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -12,11 +13,23 @@ import (
 	"github.com/labelbridge/labelbridge/printing"
 )
 
-// conn is one WebSocket client. One goroutine reads and dispatches in order
-// (so prints from one page queue in the order sent); replies to print come
-// from small goroutines once each job is durably stored; events come from
-// the subscription goroutine. Writes may be concurrent (coder/websocket
-// serialises them).
+// conn is one WebSocket client, served by four goroutines:
+//   - the reader (run) reads messages and hands them to the executor. It
+//     keeps reading while requests work, so pings, pongs and close frames
+//     are answered; it stops reading only while MaxInFlight messages are
+//     unanswered (back-pressure instead of an unbounded queue).
+//   - the executor runs messages one at a time, in the order they came, so
+//     prints from one page queue in the order sent. Work that renders first
+//     takes a slot of the server's worker pool. A print's reply waits for
+//     the durable store in a small goroutine, bounded by MaxInFlight.
+//   - the writer is the only goroutine that writes messages: replies and
+//     events go through one queue and leave in the order they were
+//     produced. A client whose queue is full has fallen behind and gets a
+//     clean 1008 close after the message being written.
+//   - keepAlive pings.
+//
+// Each request runs with a context that ends when the connection closes or
+// after RequestTimeout.
 type conn struct {
 	srv    *Server
 	ws     *websocket.Conn
@@ -24,24 +37,61 @@ type conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	inflight chan struct{} // one token per unanswered message (cap MaxInFlight)
+	inbox    chan inbound  // messages read, for the executor (cap MaxInFlight)
+
+	outMu    sync.Mutex
+	out      chan []byte // encoded messages for the writer
+	outBytes int64       // bytes waiting in out
+	closing  bool        // a close was asked for: nothing more is queued
+	closeReq chan closeFrame
+
 	mu     sync.Mutex
 	sub    *printing.Subscription
 	topics map[string]bool
 	wg     sync.WaitGroup
 }
 
-func newConn(s *Server, ws *websocket.Conn, p peer) *conn {
-	return &conn{srv: s, ws: ws, peer: p}
+type inbound struct {
+	data    []byte
+	binary  bool
+	release func() // gives back the message's in-flight token
 }
 
-func (c *conn) run(parent context.Context) {
+type closeFrame struct {
+	code   websocket.StatusCode
+	reason string
+}
+
+func newConn(s *Server, ws *websocket.Conn, p peer) *conn {
+	n := s.opt.MaxInFlight
+	c := &conn{
+		srv: s, ws: ws, peer: p,
+		inflight: make(chan struct{}, n),
+		inbox:    make(chan inbound, n),
+		out:      make(chan []byte, s.opt.EventBuffer+n),
+		closeReq: make(chan closeFrame, 1),
+	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	defer c.cancel()
-	defer c.wg.Wait()
-	defer c.unsubscribe()
-	c.wg.Add(1)
+	return c
+}
+
+func (c *conn) run() {
+	c.wg.Add(3)
+	go c.writeLoop()
+	go c.execute()
 	go c.keepAlive()
+	defer func() {
+		c.cancel()
+		c.unsubscribe()
+		c.wg.Wait()
+	}()
 	for {
+		select {
+		case c.inflight <- struct{}{}:
+		case <-c.ctx.Done():
+			return
+		}
 		typ, data, err := c.ws.Read(c.ctx)
 		if err != nil {
 			switch {
@@ -53,11 +103,31 @@ func (c *conn) run(parent context.Context) {
 			}
 			return
 		}
-		if typ != websocket.MessageText {
-			c.reply(nil, nil, newError(codeInvalidRequest, printing.ErrReasonInvalidParams, "binary messages are not part of the protocol: send JSON-RPC text"))
-			continue
+		var once sync.Once
+		release := func() { once.Do(func() { <-c.inflight }) }
+		select {
+		case c.inbox <- inbound{data: data, binary: typ != websocket.MessageText, release: release}:
+		case <-c.ctx.Done():
+			return
 		}
-		c.handleMessage(data)
+	}
+}
+
+// execute runs the messages in the order they were read.
+func (c *conn) execute() {
+	defer c.wg.Done()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case m := <-c.inbox:
+			if m.binary {
+				c.reply(nil, "", nil, newError(codeInvalidRequest, printing.ErrReasonInvalidParams, "binary messages are not part of the protocol: send JSON-RPC text"))
+				m.release()
+				continue
+			}
+			c.handleMessage(m.data, m.release)
+		}
 	}
 }
 
@@ -82,28 +152,80 @@ func (c *conn) keepAlive() {
 	}
 }
 
+// closeWith asks the writer to close the connection with code and reason
+// once the message it is writing is out; messages still queued are dropped.
+// The first request wins.
 func (c *conn) closeWith(code websocket.StatusCode, reason string) {
-	go func() { _ = c.ws.Close(code, reason) }()
+	c.outMu.Lock()
+	c.closing = true
+	c.outMu.Unlock()
+	select {
+	case c.closeReq <- closeFrame{code, reason}:
+	default:
+	}
 }
 
-func (c *conn) write(v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		c.srv.log.Error("encode message", "err", err)
+// send queues an encoded message for the writer. A client that lets the
+// queue fill (it does not read) has fallen behind: it is closed with 1008.
+func (c *conn) send(data []byte) {
+	c.outMu.Lock()
+	if c.closing {
+		c.outMu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.srv.opt.WriteTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageText, data); err != nil && c.ctx.Err() == nil {
-		c.srv.log.Debug("write failed; closing", "origin", c.peer.origin, "err", err)
+	if len(c.out) == cap(c.out) || c.outBytes+int64(len(data)) > c.srv.opt.QueuedBytes {
+		c.outMu.Unlock()
+		c.srv.log.Warn("closing a connection that fell behind (it does not read its messages)",
+			"origin", c.peer.origin, "queued", len(c.out), "queuedBytes", c.outBytes)
+		c.closeWith(websocket.StatusPolicyViolation, "too slow: fell behind on messages")
+		return
+	}
+	c.outBytes += int64(len(data))
+	c.out <- data // never blocks: checked above, under outMu
+	c.outMu.Unlock()
+}
+
+// writeLoop writes the queued messages one by one, then the close frame.
+func (c *conn) writeLoop() {
+	defer c.wg.Done()
+	closeWS := func(f closeFrame) {
+		_ = c.ws.Close(f.code, f.reason) // the close handshake; the reader sees the peer's answer
 		c.cancel()
+	}
+	for {
+		select { // a close asked for goes before anything still queued
+		case f := <-c.closeReq:
+			closeWS(f)
+			return
+		default:
+		}
+		select {
+		case f := <-c.closeReq:
+			closeWS(f)
+			return
+		case <-c.ctx.Done():
+			return
+		case data := <-c.out:
+			c.outMu.Lock()
+			c.outBytes -= int64(len(data))
+			c.outMu.Unlock()
+			ctx, cancel := context.WithTimeout(c.ctx, c.srv.opt.WriteTimeout)
+			err := c.ws.Write(ctx, websocket.MessageText, data)
+			cancel()
+			if err != nil {
+				if c.ctx.Err() == nil {
+					c.srv.log.Debug("write failed; closing", "origin", c.peer.origin, "err", err)
+				}
+				c.cancel()
+				return
+			}
+		}
 	}
 }
 
-func (c *conn) reply(id json.RawMessage, result any, err error) {
-	if id == nil && err == nil {
-		return // notification: no reply
-	}
+// encodeReply builds the reply to one request; a result over the reply
+// limit becomes a payload_too_large error.
+func (c *conn) encodeReply(id json.RawMessage, method string, result any, err error) []byte {
 	if id == nil {
 		id = json.RawMessage("null")
 	}
@@ -116,26 +238,50 @@ func (c *conn) reply(id json.RawMessage, result any, err error) {
 		}
 		resp.Result = result
 	}
-	c.write(resp)
+	data, merr := json.Marshal(resp)
+	if merr != nil {
+		c.srv.log.Error("encode reply", "method", method, "err", merr)
+		data, _ = json.Marshal(response{JSONRPC: "2.0", ID: id, Error: newError(codeInternal, "internal_error", "encode the reply to %s: %v", method, merr)})
+		return data
+	}
+	if limit := c.srv.opt.MaxReplyBytes; int64(len(data)) > limit {
+		data, _ = json.Marshal(response{JSONRPC: "2.0", ID: id, Error: newError(codeApplication, printing.ErrReasonPayloadTooLarge,
+			"the reply to %s would be %d bytes, over the limit of %d: ask for less (a smaller limit, a smaller label)", method, len(data), limit)})
+	}
+	return data
 }
 
-// handleMessage parses one message: a request, a notification or a batch.
-func (c *conn) handleMessage(data []byte) {
+// reply answers one request (nothing for a notification without error).
+func (c *conn) reply(id json.RawMessage, method string, result any, err error) {
+	if id == nil && err == nil {
+		return
+	}
+	c.send(c.encodeReply(id, method, result, err))
+}
+
+// handleMessage runs one message: a request, a notification or a batch.
+// release is called once the message is answered.
+func (c *conn) handleMessage(data []byte, release func()) {
 	trimmed := skipSpace(data)
 	if len(trimmed) > 0 && trimmed[0] == '[' {
-		c.handleBatch(trimmed)
+		c.handleBatch(trimmed, release)
 		return
 	}
 	var req request
 	if err := json.Unmarshal(data, &req); err != nil {
-		c.reply(nil, nil, newError(codeParseError, "parse_error", "not valid JSON: %v", err))
+		c.reply(nil, "", nil, newError(codeParseError, "parse_error", "not valid JSON: %v", err))
+		release()
 		return
 	}
 	if e := validateRequest(&req); e != nil {
-		c.reply(req.ID, nil, e)
+		c.reply(req.ID, req.Method, nil, e)
+		release()
 		return
 	}
-	c.dispatch(&req, func(result any, err error) { c.reply(req.ID, result, err) })
+	c.dispatch(&req, func(result any, err error) {
+		c.reply(req.ID, req.Method, result, err)
+		release()
+	})
 }
 
 func skipSpace(b []byte) []byte {
@@ -155,82 +301,125 @@ func validateRequest(req *request) *rpcError {
 	return nil
 }
 
-// handleBatch answers a JSON-RPC batch with one array, in order.
-func (c *conn) handleBatch(data []byte) {
+// splitBatch splits a JSON-RPC batch into its entries, refusing an empty
+// batch and one with more than max entries (before any of them runs).
+func splitBatch(data []byte, max int) ([]json.RawMessage, *rpcError) {
 	var items []json.RawMessage
 	if err := json.Unmarshal(data, &items); err != nil {
-		c.reply(nil, nil, newError(codeParseError, "parse_error", "not valid JSON: %v", err))
-		return
+		return nil, newError(codeParseError, "parse_error", "not valid JSON: %v", err)
 	}
 	if len(items) == 0 {
-		c.reply(nil, nil, newError(codeInvalidRequest, "invalid_request", "empty batch"))
+		return nil, newError(codeInvalidRequest, "invalid_request", "empty batch")
+	}
+	if len(items) > max {
+		return nil, newError(codeInvalidRequest, printing.ErrReasonTooComplex, "batch has %d requests (limit %d): send them in smaller batches", len(items), max)
+	}
+	return items, nil
+}
+
+// batchReply collects a batch's replies, in order, within the reply limit.
+type batchReply struct {
+	mu      sync.Mutex
+	parts   [][]byte // encoded replies by entry (nil: a notification)
+	size    int64
+	full    bool // the reply reached the limit: the entries left are not run
+	pending int
+	done    chan struct{}
+}
+
+// set records entry i's reply; past the reply limit it becomes an error.
+func (b *batchReply) set(c *conn, i int, id json.RawMessage, method string, result any, err error) {
+	var data []byte
+	if id != nil {
+		data = c.encodeReply(id, method, result, err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if data != nil {
+		if limit := c.srv.opt.MaxReplyBytes; b.size+int64(len(data)) > limit {
+			b.full = true
+			data, _ = json.Marshal(response{JSONRPC: "2.0", ID: id, Error: newError(codeApplication, printing.ErrReasonPayloadTooLarge,
+				"the batch's reply would be over the limit of %d bytes at entry %d (%s): send the rest in another batch", limit, i, method)})
+		}
+		b.size += int64(len(data))
+	}
+	b.parts[i] = data
+	b.pending--
+	if b.pending == 0 {
+		close(b.done)
+	}
+}
+
+func (b *batchReply) isFull() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.full
+}
+
+// handleBatch runs a batch's entries in order and answers with one array.
+func (c *conn) handleBatch(data []byte, release func()) {
+	items, e := splitBatch(data, c.srv.opt.MaxBatch)
+	if e != nil {
+		c.reply(nil, "", nil, e)
+		release()
 		return
 	}
-	type slot struct {
-		done chan struct{}
-		resp *response
-	}
-	slots := make([]*slot, len(items))
+	b := &batchReply{parts: make([][]byte, len(items)), pending: len(items), done: make(chan struct{})}
 	for i, raw := range items {
-		sl := &slot{done: make(chan struct{})}
-		slots[i] = sl
 		var req request
 		if err := json.Unmarshal(raw, &req); err != nil {
-			sl.resp = &response{JSONRPC: "2.0", ID: json.RawMessage("null"), Error: newError(codeInvalidRequest, "invalid_request", "batch item %d: %v", i, err)}
-			close(sl.done)
+			b.set(c, i, json.RawMessage("null"), "", nil, newError(codeInvalidRequest, "invalid_request", "batch item %d: %v", i, err))
 			continue
 		}
 		if e := validateRequest(&req); e != nil {
-			sl.resp = &response{JSONRPC: "2.0", ID: req.ID, Error: e}
-			if req.ID == nil {
-				sl.resp.ID = json.RawMessage("null")
+			id := req.ID
+			if id == nil {
+				id = json.RawMessage("null")
 			}
-			close(sl.done)
+			b.set(c, i, id, req.Method, nil, e)
 			continue
 		}
-		id := req.ID
-		c.dispatch(&req, func(result any, err error) {
-			if id != nil {
-				r := &response{JSONRPC: "2.0", ID: id}
-				if err != nil {
-					r.Error = toRPCError(err)
-				} else {
-					if result == nil {
-						result = struct{}{}
-					}
-					r.Result = result
-				}
-				sl.resp = r
-			}
-			close(sl.done)
-		})
+		if b.isFull() {
+			b.set(c, i, req.ID, req.Method, nil, newError(codeApplication, printing.ErrReasonPayloadTooLarge,
+				"not run: the batch's reply reached the limit of %d bytes before entry %d: send it again in another batch", c.srv.opt.MaxReplyBytes, i))
+			continue
+		}
+		id, method := req.ID, req.Method
+		c.dispatch(&req, func(result any, err error) { b.set(c, i, id, method, result, err) })
 	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		out := make([]*response, 0, len(slots))
-		for _, sl := range slots {
-			select {
-			case <-sl.done:
-			case <-c.ctx.Done():
-				return
-			}
-			if sl.resp != nil {
-				out = append(out, sl.resp)
-			}
+		defer release()
+		select {
+		case <-b.done:
+		case <-c.ctx.Done():
+			return
 		}
-		if len(out) > 0 {
-			c.write(out)
+		out := make([]byte, 0, b.size+int64(len(b.parts))+2)
+		out = append(out, '[')
+		for _, p := range b.parts {
+			if p == nil {
+				continue
+			}
+			if len(out) > 1 {
+				out = append(out, ',')
+			}
+			out = append(out, p...)
+		}
+		if len(out) > 1 { // all notifications: no reply
+			c.send(append(out, ']'))
 		}
 	}()
 }
 
-// handler runs one method. It returns at once with a result, or returns
-// errPending after arranging to call done later (print).
+// handler runs one method. fn answers at once; async arranges to call done
+// later (print). renders marks work that takes a render worker.
 type handler struct {
-	admin bool
-	fn    func(c *conn, req *request) (any, error)
-	async func(c *conn, req *request, done func(any, error))
+	admin   bool
+	renders bool
+	fn      func(c *conn, req *request) (any, error)
+	async   func(c *conn, req *request, done func(any, error))
 }
 
 var methods map[string]handler
@@ -248,10 +437,12 @@ func init() {
 		"jobs.retry":          {fn: (*conn).jobsRetry},
 		"subscribe":           {fn: (*conn).subscribe},
 		"unsubscribe":         {fn: (*conn).unsubscribeMethod},
-		"labels.preview":      {fn: (*conn).labelsPreview},
+		"labels.preview":      {fn: (*conn).labelsPreview, renders: true},
 	}
 }
 
+// dispatch runs req with its own context (ended by the connection's close
+// or RequestTimeout) and calls done exactly once.
 func (c *conn) dispatch(req *request, done func(any, error)) {
 	h, ok := methods[req.Method]
 	if !ok {
@@ -267,9 +458,51 @@ func (c *conn) dispatch(req *request, done func(any, error)) {
 		done(nil, newError(codeApplication, printing.ErrReasonNotAllowed, "method %q is only for the Labelbridge panel and CLI", req.Method))
 		return
 	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.srv.opt.RequestTimeout)
+	req.ctx = ctx
+	finish := func(result any, err error) {
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) &&
+			(errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+			err = c.srv.timeoutError(req.Method, h.renders || req.renders)
+		}
+		cancel()
+		done(result, err)
+	}
 	if h.async != nil {
-		h.async(c, req, done)
+		h.async(c, req, finish)
 		return
 	}
-	done(h.fn(c, req))
+	if h.renders {
+		if err := c.srv.acquireWorker(ctx); err != nil {
+			finish(nil, err)
+			return
+		}
+		defer c.srv.releaseWorker()
+	}
+	finish(h.fn(c, req))
+}
+
+// acquireWorker takes a slot of the render pool, waiting until ctx ends.
+func (s *Server) acquireWorker(ctx context.Context) error {
+	select {
+	case s.workers <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return newError(codeApplication, printing.ErrReasonUnavailable,
+				"all %d render workers stayed busy for %s: try again", cap(s.workers), s.opt.RequestTimeout)
+		}
+		return fmt.Errorf("wait for a render worker: %w", ctx.Err())
+	}
+}
+
+func (s *Server) releaseWorker() { <-s.workers }
+
+// timeoutError explains a request that ran past RequestTimeout.
+func (s *Server) timeoutError(method string, renders bool) error {
+	if renders {
+		return newError(codeApplication, printing.ErrReasonTooComplex,
+			"%s did not finish within %s: make the label simpler (fewer or smaller elements, a lower dpi)", method, s.opt.RequestTimeout)
+	}
+	return newError(codeApplication, printing.ErrReasonUnavailable, "%s did not finish within %s", method, s.opt.RequestTimeout)
 }

@@ -163,16 +163,33 @@ func (c *conn) print(req *request, done func(any, error)) {
 		done(nil, err)
 		return
 	}
-	ch := c.srv.sp.Submit(preq)
+	ctx := req.ctx
+	var ch <-chan printing.SubmitResult
+	if preq.Label != nil { // compiling renders: take a render worker
+		req.renders = true
+		if err := c.srv.acquireWorker(ctx); err != nil {
+			done(nil, err)
+			return
+		}
+		ch = c.srv.sp.SubmitContext(ctx, preq)
+		c.srv.releaseWorker()
+	} else {
+		ch = c.srv.sp.SubmitContext(ctx, preq)
+	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		r := <-ch
-		if r.Err != nil {
-			done(nil, r.Err)
-			return
+		select {
+		case r := <-ch:
+			if r.Err != nil {
+				done(nil, r.Err)
+				return
+			}
+			done(map[string]any{"job": r.Job, "duplicate": r.Existing}, nil)
+		case <-ctx.Done():
+			done(nil, newError(codeApplication, printing.ErrReasonUnavailable,
+				"the job was not confirmed stored within %s: send it again with the same idempotencyKey", c.srv.opt.RequestTimeout))
 		}
-		done(map[string]any{"job": r.Job, "duplicate": r.Existing}, nil)
 	}()
 }
 
@@ -224,7 +241,7 @@ func (c *conn) jobsRetry(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err = c.srv.sp.Retry(c.ctx, j.ID)
+	j, err = c.srv.sp.Retry(req.ctx, j.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +376,7 @@ func (c *conn) forward(sub *printing.Subscription) {
 			if !ok {
 				if sub.Dropped() {
 					c.srv.log.Warn("closing a connection that fell behind on events", "origin", c.peer.origin)
-					c.closeWith(websocket.StatusPolicyViolation, "too slow: fell behind on events")
+					c.closeWith(websocket.StatusPolicyViolation, "too slow: fell behind on messages")
 				}
 				return
 			}
@@ -369,15 +386,25 @@ func (c *conn) forward(sub *printing.Subscription) {
 			switch e.Kind {
 			case printing.EventJob:
 				if jobs && (c.peer.admin || e.Job.Origin == c.peer.origin) {
-					c.write(notification{JSONRPC: "2.0", Method: "job", Params: e.Job})
+					c.notify(notification{JSONRPC: "2.0", Method: "job", Params: e.Job})
 				}
 			case printing.EventPrinters:
 				if printers {
-					c.write(notification{JSONRPC: "2.0", Method: "printers", Params: map[string]any{"printers": e.Printers}})
+					c.notify(notification{JSONRPC: "2.0", Method: "printers", Params: map[string]any{"printers": e.Printers}})
 				}
 			}
 		}
 	}
+}
+
+// notify queues an event for the writer.
+func (c *conn) notify(n notification) {
+	data, err := json.Marshal(n)
+	if err != nil {
+		c.srv.log.Error("encode event", "method", n.Method, "err", err)
+		return
+	}
+	c.send(data)
 }
 
 func (c *conn) labelsPreview(req *request) (any, error) {
@@ -394,7 +421,7 @@ func (c *conn) labelsPreview(req *request) (any, error) {
 	if c.srv.opt.Previewer == nil {
 		return nil, newError(codeApplication, printing.ErrReasonUnavailable, "previews are not available in this build")
 	}
-	png, err := c.srv.opt.Previewer.PreviewLabel(c.ctx, p.Label, p.DPI)
+	png, err := c.srv.opt.Previewer.PreviewLabel(req.ctx, p.Label, p.DPI)
 	if err != nil {
 		return nil, err
 	}

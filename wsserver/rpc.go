@@ -2,6 +2,7 @@ package wsserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +31,9 @@ type request struct {
 	ID      json.RawMessage `json:"id,omitempty"`
 	Method  string          `json:"method"`
 	Params  json.RawMessage `json:"params,omitempty"`
+
+	ctx     context.Context // ends when the connection closes or the request times out
+	renders bool            // the request took a render worker (a print with a label)
 }
 
 type response struct {

@@ -6,14 +6,17 @@
 package wsserver
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,7 +35,8 @@ type Spooler interface {
 	Printer(id string) (printing.Printer, error)
 	SetDefault(id string) (printing.Printer, error)
 	DefaultPrinter() string
-	Submit(req printing.Request) <-chan printing.SubmitResult
+	// SubmitContext queues a print; compiling a label stops when ctx ends.
+	SubmitContext(ctx context.Context, req printing.Request) <-chan printing.SubmitResult
 	Job(id string) (printing.Job, error)
 	Jobs(f printing.JobFilter) ([]printing.Job, error)
 	Cancel(id string) (printing.Job, error)
@@ -72,6 +76,19 @@ type Options struct {
 	PingEvery    time.Duration // keep-alive pings (default 30 s)
 	WriteTimeout time.Duration // one message write (default 10 s)
 	EventBuffer  int           // events a connection may fall behind by before it is closed (default 8192)
+
+	// Bounds on the work one request may cause (defaults in brackets).
+	MaxBatch       int           // entries in one JSON-RPC batch [100]
+	MaxReplyBytes  int64         // one reply, or a whole batch's [MaxMessageBytes]
+	QueuedBytes    int64         // replies and events waiting to be written before the client counts as fallen behind [4 × MaxReplyBytes]
+	RequestTimeout time.Duration // one request, from dispatch to reply [20 s]
+	Workers        int           // renders (previews, prints of labels, admin methods) at once, all connections together [GOMAXPROCS]
+	MaxInFlight    int           // unanswered messages per connection before it stops reading [16]
+
+	// HTTP: slow clients are cut off (WebSockets are not affected).
+	ReadHeaderTimeout time.Duration // request headers [10 s]
+	BodyTimeout       time.Duration // a request body, after the headers [10 s]
+	MaxBodyBytes      int64         // a request body on the non-WebSocket routes [1 MiB]
 }
 
 // Server serves the API. Create it with New.
@@ -92,6 +109,8 @@ type Server struct {
 	extra  map[string]handler
 	srvs   []*http.Server
 	closed bool
+
+	workers chan struct{} // the render pool: a token per render running
 }
 
 // New builds a Server.
@@ -111,11 +130,39 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 	if opt.EventBuffer == 0 {
 		opt.EventBuffer = 8192
 	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 100
+	}
+	if opt.MaxReplyBytes <= 0 {
+		opt.MaxReplyBytes = opt.MaxMessageBytes
+	}
+	if opt.QueuedBytes <= 0 {
+		opt.QueuedBytes = 4 * opt.MaxReplyBytes
+	}
+	if opt.RequestTimeout <= 0 {
+		opt.RequestTimeout = 20 * time.Second
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxInFlight <= 0 {
+		opt.MaxInFlight = 16
+	}
+	if opt.ReadHeaderTimeout <= 0 {
+		opt.ReadHeaderTimeout = 10 * time.Second
+	}
+	if opt.BodyTimeout <= 0 {
+		opt.BodyTimeout = 10 * time.Second
+	}
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = 1 << 20
+	}
 	port := strconv.Itoa(opt.Port)
 	s := &Server{
 		sp: sp, gate: gate, opt: opt, log: opt.Logger, mux: http.NewServeMux(),
 		hosts: map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true},
 		conns: map[*conn]struct{}{}, extra: map[string]handler{},
+		workers:  make(chan struct{}, opt.Workers),
 		refusals: ratelog.New(ratelog.Options{}),
 	}
 	s.mux.HandleFunc("/ws", s.serveWS)
@@ -133,19 +180,26 @@ type AdminMethod struct {
 	Call func(ctx context.Context, params json.RawMessage) (any, error)
 }
 
-// AddAdminMethods registers extra admin-only methods.
+// AddAdminMethods registers extra admin-only methods. They run on the
+// render pool (some render previews) with the request's context.
 func (s *Server) AddAdminMethods(ms ...AdminMethod) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, m := range ms {
 		call := m.Call
-		s.extra[m.Name] = handler{admin: true, fn: func(c *conn, req *request) (any, error) { return call(c.ctx, req.Params) }}
+		s.extra[m.Name] = handler{admin: true, renders: true, fn: func(_ *conn, req *request) (any, error) { return call(req.ctx, req.Params) }}
 	}
 }
 
 // Notify sends a notification to every admin connection subscribed to
 // topic (the "sites" topic: the allow-list or the pending sites changed).
+// It queues the event on each connection in call order and never blocks.
 func (s *Server) Notify(topic, method string, params any) {
+	data, err := json.Marshal(notification{JSONRPC: "2.0", Method: method, Params: params})
+	if err != nil {
+		s.log.Error("encode event", "method", method, "err", err)
+		return
+	}
 	s.mu.Lock()
 	conns := make([]*conn, 0, len(s.conns))
 	for c := range s.conns {
@@ -157,7 +211,7 @@ func (s *Server) Notify(topic, method string, params any) {
 		want := c.peer.admin && c.topics[topic]
 		c.mu.Unlock()
 		if want {
-			go c.write(notification{JSONRPC: "2.0", Method: method, Params: params})
+			c.send(data)
 		}
 	}
 }
@@ -170,7 +224,42 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, s.opt.Port, s.opt.Port, s.opt.Port))
 		return
 	}
+	if r.URL.Path != "/ws" && !s.readBody(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// readBody reads a request's body (if any) within BodyTimeout and
+// MaxBodyBytes, so a client that trickles a body is cut off with 408
+// instead of holding a handler. The WebSocket route is long-lived and
+// carries no body: it is not subject to this.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.opt.BodyTimeout)) // not every ResponseWriter can (tests' recorders)
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
+	if err != nil {
+		// The rest of the body is not read: the connection closes after
+		// the answer (net/http would otherwise try to drain it first).
+		w.Header().Set("Connection", "close")
+		var tooBig *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &tooBig):
+			writeRefusal(w, http.StatusRequestEntityTooLarge, printing.ErrReasonPayloadTooLarge, fmt.Sprintf("request body is over the limit of %d bytes", s.opt.MaxBodyBytes))
+		case errors.As(err, &ne) && ne.Timeout():
+			writeRefusal(w, http.StatusRequestTimeout, "request_timeout", fmt.Sprintf("the request body did not arrive within %s", s.opt.BodyTimeout))
+		default:
+			writeRefusal(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("read the request body: %v", err))
+		}
+		return false
+	}
+	_ = rc.SetReadDeadline(time.Time{})
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	return true
 }
 
 func writeRefusal(w http.ResponseWriter, status int, reason, msg string) {
@@ -197,7 +286,8 @@ func (s *Server) Serve(ls []net.Listener) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, l := range ls {
-		srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+		srv := &http.Server{Handler: s, ReadHeaderTimeout: s.opt.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 		s.srvs = append(s.srvs, srv)
 		go func() {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -374,5 +464,5 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		delete(s.conns, c)
 		s.mu.Unlock()
 	}()
-	c.run(r.Context())
+	c.run()
 }

@@ -59,6 +59,18 @@ type env struct {
 
 func newEnv(t *testing.T, mutate func(*wsserver.Options, *printing.Options)) *env {
 	t.Helper()
+	return newEnvWith(t, mutate, envWrap{})
+}
+
+// envWrap lets a test wrap the listener (e.g. small socket buffers) or the
+// spooler the server sees (e.g. to record calls).
+type envWrap struct {
+	listener func(net.Listener) net.Listener
+	spooler  func(*printing.Spooler) wsserver.Spooler
+}
+
+func newEnvWith(t *testing.T, mutate func(*wsserver.Options, *printing.Options), wrap envWrap) *env {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "jobs.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +99,14 @@ func newEnv(t *testing.T, mutate func(*wsserver.Options, *printing.Options)) *en
 	if _, err := sp.SetDefault("virtual"); err != nil {
 		t.Fatal(err)
 	}
-	e.srv = wsserver.New(sp, reg, wopt)
+	var wsp wsserver.Spooler = sp
+	if wrap.spooler != nil {
+		wsp = wrap.spooler(sp)
+	}
+	if wrap.listener != nil {
+		l = wrap.listener(l)
+	}
+	e.srv = wsserver.New(wsp, reg, wopt)
 	e.srv.Serve([]net.Listener{l})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
