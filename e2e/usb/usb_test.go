@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -150,19 +151,22 @@ func TestChild(t *testing.T) {
 	if err := ctl.Unplug("zebra"); err != nil {
 		t.Fatal(err)
 	}
+	// Unplugged: remembered, listed as offline/disconnected and still the
+	// default (the sole USB printer); a job for it is held until it is back.
 	waitPrinter(ctx, t, c, func(ps []printing.Printer) *printing.Printer {
 		for i := range ps {
-			if ps[i].ID == printerID {
-				return nil
-			}
-		}
-		for i := range ps {
-			if ps[i].IsDefault {
+			if ps[i].ID == printerID && ps[i].IsDefault && ps[i].Status.State == printing.PrinterOffline &&
+				slices.Contains(ps[i].Status.Reasons, printing.ReasonDisconnected) {
 				return &ps[i]
 			}
 		}
 		return nil
 	})
+	j, err = c.Print(ctx, client.PrintParams{Raw: &client.Raw{Data: &job}})
+	if err != nil || j.Printer != printerID {
+		t.Fatalf("print while unplugged: %+v, %v", j, err)
+	}
+	waitJobState(ctx, t, c, j.ID, printing.JobHeld, printing.ReasonDisconnected)
 }
 
 func dialWhenUp(ctx context.Context, t *testing.T, port int, home string) *client.Client {
