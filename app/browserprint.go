@@ -141,7 +141,8 @@ func (c *compat) listen(port int) ([]*http.Server, error) {
 	})
 	var srvs []*http.Server
 	for _, l := range ls {
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		// Headers within 10 s, bodies within the handler's BodyTimeout (408).
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 		srvs = append(srvs, srv)
 		go func(l net.Listener) {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -56,7 +57,10 @@ type Options struct {
 	Version string // the agent's version, for /config
 	// MaxBodyBytes bounds a request body (default 16 MiB).
 	MaxBodyBytes int64
-	Logger       *slog.Logger
+	// BodyTimeout bounds how long a request body may take to arrive after
+	// its headers (default 30 s): a client that trickles it gets 408.
+	BodyTimeout time.Duration
+	Logger      *slog.Logger
 }
 
 // Handler is the Browser Print compatible API. Create it with New.
@@ -89,6 +93,9 @@ func New(sp Spooler, gate Gate, opt Options) *Handler {
 	}
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = 16 << 20
+	}
+	if opt.BodyTimeout <= 0 {
+		opt.BodyTimeout = 30 * time.Second
 	}
 	p := strconv.Itoa(opt.Port)
 	return &Handler{
@@ -376,18 +383,32 @@ func submitFailure(err error) *failure {
 // readBody decodes a /write or /read body: JSON (Zebra's SDK sends it as
 // text/plain, so the type is not checked) or multipart from sendFile
 // (json={"device":…} plus the file in blob).
+//
+// The body must arrive within BodyTimeout (408 otherwise, and the
+// connection closes with the answer).
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (writeBody, error) {
 	var b writeBody
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(h.opt.BodyTimeout)) // not every ResponseWriter can (tests' recorders)
 	r.Body = http.MaxBytesReader(w, r.Body, h.opt.MaxBodyBytes)
+	var err error
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "multipart/form-data" {
-		return b, readMultipart(multipart.NewReader(r.Body, params["boundary"]), &b, h.opt.MaxBodyBytes)
+		err = readMultipart(multipart.NewReader(r.Body, params["boundary"]), &b, h.opt)
+	} else {
+		var data []byte
+		if data, err = io.ReadAll(r.Body); err != nil {
+			err = bodyError(err, h.opt)
+		} else {
+			err = parseBody(data, &b)
+		}
 	}
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		return b, bodyError(err, h.opt.MaxBodyBytes)
+	if f := (*failure)(nil); errors.As(err, &f) && f.status == http.StatusRequestTimeout {
+		w.Header().Set("Connection", "close") // net/http would otherwise wait to drain the rest
+	} else {
+		_ = rc.SetReadDeadline(time.Time{})
 	}
-	return b, parseBody(data, &b)
+	return b, err
 }
 
 // parseBody decodes a JSON /write or /read body, explaining what is wrong.
@@ -405,18 +426,18 @@ func parseBody(data []byte, b *writeBody) error {
 	return nil
 }
 
-func readMultipart(mr *multipart.Reader, b *writeBody, limit int64) error {
+func readMultipart(mr *multipart.Reader, b *writeBody, opt Options) error {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return bodyError(err, limit)
+			return bodyError(err, opt)
 		}
 		data, err := io.ReadAll(part)
 		if err != nil {
-			return bodyError(err, limit)
+			return bodyError(err, opt)
 		}
 		switch part.FormName() {
 		case "json":
@@ -436,10 +457,14 @@ func readMultipart(mr *multipart.Reader, b *writeBody, limit int64) error {
 	return nil
 }
 
-func bodyError(err error, limit int64) error {
+func bodyError(err error, opt Options) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return fail(http.StatusRequestEntityTooLarge, "body is over the limit of %d bytes", limit)
+		return fail(http.StatusRequestEntityTooLarge, "body is over the limit of %d bytes", opt.MaxBodyBytes)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fail(http.StatusRequestTimeout, "the request body did not arrive within %s", opt.BodyTimeout)
 	}
 	return fail(http.StatusBadRequest, "read body: %v", err)
 }

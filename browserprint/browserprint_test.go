@@ -1,9 +1,11 @@
 package browserprint_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
@@ -48,6 +50,12 @@ type env struct {
 // virtual printer and a network printer whose id has colons.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with options adjusted by mutate.
+func newEnvWith(t *testing.T, mutate func(*browserprint.Options)) *env {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "jobs.db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +79,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
-	srv := httptest.NewUnstartedServer(browserprint.New(sp, reg, browserprint.Options{Port: port, Token: token, Version: "test"}))
+	opt := browserprint.Options{Port: port, Token: token, Version: "test"}
+	if mutate != nil {
+		mutate(&opt)
+	}
+	srv := httptest.NewUnstartedServer(browserprint.New(sp, reg, opt))
 	srv.Listener = l
 	srv.Start()
 	t.Cleanup(func() {
@@ -406,5 +418,30 @@ func TestTokenAndPreflight(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(e.ok("GET", "/config", "")), &cfg); err != nil || cfg.Application.APILevel == 0 || !strings.Contains(cfg.Application.Version, "Labelbridge") {
 		t.Errorf("config: %+v %v", cfg, err)
+	}
+}
+
+// A /write body that stops arriving is cut off with 408 after the body
+// timeout, and nothing is printed.
+func TestSlowBodyTimesOut(t *testing.T) {
+	e := newEnvWith(t, func(o *browserprint.Options) { o.BodyTimeout = 100 * time.Millisecond })
+	conn, err := net.Dial("tcp4", e.host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second)) // a failing test must not hang
+	fmt.Fprintf(conn, "POST /write HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nContent-Length: 1000\r\n\r\n{\"data\":\"^XA", e.host, pageOrigin)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), "100ms") {
+		t.Fatalf("stalled body: %d %q, want 408 naming the timeout", resp.StatusCode, body)
+	}
+	if jobs, _ := e.st.List(printing.JobFilter{}); len(jobs) != 0 {
+		t.Fatalf("a stalled body made %d jobs", len(jobs))
 	}
 }
