@@ -2,6 +2,7 @@ package wsserver
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -50,6 +51,29 @@ func FuzzDecodeRequest(f *testing.F) {
 					t.Fatalf("print params error without reason: %v", err)
 				}
 			}
+		}
+	})
+}
+
+// FuzzSplitBatch: any message that starts a batch is either split into at
+// most the limit of entries or refused with a reason, never a panic.
+func FuzzSplitBatch(f *testing.F) {
+	for _, s := range []string{`[]`, `[1]`, `[{"jsonrpc":"2.0","id":1,"method":"hello"}]`, `[` + strings.Repeat(`{},`, 10) + `{}]`, `[{"a":[1,2,`, `[null,"x",[]]`} {
+		f.Add([]byte(s), 5)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, max int) {
+		if max < 1 || max > 1000 {
+			return
+		}
+		items, e := splitBatch(data, max)
+		if e != nil {
+			if e.Data.Reason == "" || e.Message == "" {
+				t.Fatalf("refusal without reason or message: %+v", e)
+			}
+			return
+		}
+		if len(items) == 0 || len(items) > max {
+			t.Fatalf("%d entries with a limit of %d", len(items), max)
 		}
 	})
 }
