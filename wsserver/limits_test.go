@@ -90,14 +90,14 @@ func (e *env) rawDial(origin string) *websocket.Conn {
 	return ws
 }
 
-func writeMsg(t *testing.T, ws *websocket.Conn, msg string) {
+func writeMsg(t testing.TB, ws *websocket.Conn, msg string) {
 	t.Helper()
 	if err := ws.Write(ctx(t), websocket.MessageText, []byte(msg)); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 }
 
-func readMsg(t *testing.T, ws *websocket.Conn) []byte {
+func readMsg(t testing.TB, ws *websocket.Conn) []byte {
 	t.Helper()
 	_, data, err := ws.Read(ctx(t))
 	if err != nil {
@@ -483,4 +483,38 @@ func TestJobsListPassesFilters(t *testing.T) {
 	if fmt.Sprint(rec.filters) != fmt.Sprint(want) {
 		t.Fatalf("filters = %+v, want %+v", rec.filters, want)
 	}
+}
+
+// BenchmarkLargestBatch measures the largest batch the limits allow: 100
+// jobs.list of up to 1000 jobs each, over a history of 300 jobs with long
+// titles and keys (about 200 KB a reply), so the batch's reply is cut at
+// the 16 MiB reply limit. Reported: time and bytes allocated per batch.
+func BenchmarkLargestBatch(b *testing.B) {
+	e := newEnv(b, func(o *wsserver.Options, _ *printing.Options) { o.MaxMessageBytes = 16 << 20 })
+	c := e.page()
+	long := strings.Repeat("t", 250)
+	for i := range 300 {
+		if _, err := c.Print(ctx(b), client.PrintParams{Printer: "virtual", Title: long, IdempotencyKey: fmt.Sprintf("%s-%d", long[:200], i), Raw: &client.Raw{Data: str("^XA^XZ")}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ws := e.rawDial(pageOrigin)
+	var sb strings.Builder
+	sb.WriteString("[")
+	for i := range 100 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"jsonrpc":"2.0","id":%d,"method":"jobs.list","params":{"limit":1000}}`, i)
+	}
+	sb.WriteString("]")
+	msg := sb.String()
+	b.ReportAllocs()
+	b.ResetTimer()
+	size := 0
+	for range b.N {
+		writeMsg(b, ws, msg)
+		size = len(readMsg(b, ws))
+	}
+	b.ReportMetric(float64(size), "reply-bytes")
 }

@@ -47,7 +47,7 @@ func (s *sink) Send(ctx context.Context, _ printing.Job, data []byte) error {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	port  int
 	url   string
 	store *store.Store
@@ -57,7 +57,7 @@ type env struct {
 	sink  *sink
 }
 
-func newEnv(t *testing.T, mutate func(*wsserver.Options, *printing.Options)) *env {
+func newEnv(t testing.TB, mutate func(*wsserver.Options, *printing.Options)) *env {
 	t.Helper()
 	return newEnvWith(t, mutate, envWrap{})
 }
@@ -69,7 +69,7 @@ type envWrap struct {
 	spooler  func(*printing.Spooler) wsserver.Spooler
 }
 
-func newEnvWith(t *testing.T, mutate func(*wsserver.Options, *printing.Options), wrap envWrap) *env {
+func newEnvWith(t testing.TB, mutate func(*wsserver.Options, *printing.Options), wrap envWrap) *env {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "jobs.db"), store.Options{})
 	if err != nil {
@@ -163,7 +163,7 @@ func waitState(t *testing.T, c *client.Client, id string, state printing.JobStat
 	}
 }
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
 	return c
