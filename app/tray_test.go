@@ -482,8 +482,10 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	bus := connectBus(t, addr)
 	dock := newSink(t)
 	home := t.TempDir()
+	dockPrinter := config.NetworkPrinter{Name: "Dock printer", Address: dock.Addr(), Language: "zpl"}
 	writeTestConfig(t, home, config.Config{
-		NetworkPrinters: []config.NetworkPrinter{{Name: "Dock printer", Address: dock.Addr(), Language: "zpl"}},
+		NetworkPrinters: []config.NetworkPrinter{dockPrinter},
+		DefaultPrinter:  dockPrinter.PrinterID(), // an added printer is the default only when chosen
 	})
 	port := freeLoopbackPort(t)
 	spy, urls := browserSpy(t)
