@@ -219,6 +219,13 @@ func TestPanelAdminMethods(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatal("the network printer got nothing")
 		}
+		// Adding it did not make it the default: a print that names no
+		// printer still goes to the virtual printer.
+		other, err := c.Print(ctx, client.PrintParams{Raw: &client.Raw{Language: "zpl", Data: strp("^XA^FDno printer^FS^XZ")}})
+		if err != nil || other.Printer != printing.VirtualPrinterID || a.spooler.DefaultPrinter() != printing.VirtualPrinterID {
+			t.Fatalf("after printers.add a print naming no printer went to %q (%v), default %q: want the virtual printer",
+				other.Printer, err, a.spooler.DefaultPrinter())
+		}
 	})
 
 	t.Run("printers.add without a port uses 9100", func(t *testing.T) {
