@@ -236,13 +236,14 @@ func TestRememberedPrinterHoldsJobsAfterRestart(t *testing.T) {
 }
 
 // Adding a printer never makes it the default: only SetDefault does. With
-// no default chosen, jobs without a printer go to the sole local (USB or
-// OS queue) printer, else to the virtual printer.
+// no default chosen, jobs without a printer go to the sole USB printer, else
+// the sole OS print queue, else the virtual printer.
 func TestAddedPrinterNeverBecomesDefault(t *testing.T) {
 	virtualP := printing.Printer{ID: printing.VirtualPrinterID, Name: "Virtual", Connection: printing.ConnVirtual, Language: "zpl"}
 	hostile := printing.Printer{ID: "net:127.0.0.1:6666", Name: "Dock 3", Connection: printing.ConnNetwork, Language: "zpl", Configured: true}
 	usbA := printing.Printer{ID: "usb:0a5f:0166:A", Name: "A", Connection: printing.ConnUSB, Language: "zpl"}
 	usbB := printing.Printer{ID: "usb:0a5f:0166:B", Name: "B", Connection: printing.ConnUSB, Language: "zpl"}
+	queue := printing.Printer{ID: "spooler:ZDesigner GK420d", Name: "ZDesigner GK420d", Connection: printing.ConnSpooler, Language: "zpl"}
 	cases := []struct {
 		name          string
 		configDefault string
@@ -256,6 +257,8 @@ func TestAddedPrinterNeverBecomesDefault(t *testing.T) {
 		{"first USB printer plugged in, no default chosen (sole printer)", "", []printing.Printer{virtualP}, []printing.Printer{usbA}, usbA.ID},
 		{"second USB printer plugged in", usbA.ID, []printing.Printer{virtualP, usbA}, []printing.Printer{usbB}, usbA.ID},
 		{"second USB printer plugged in, no default chosen", "", []printing.Printer{virtualP, usbA}, []printing.Printer{usbB}, printing.VirtualPrinterID},
+		{"sole print queue, no default chosen", "", []printing.Printer{virtualP}, []printing.Printer{queue}, queue.ID},
+		{"the same printer through usbprint and its queue: USB first", "", []printing.Printer{virtualP, queue}, []printing.Printer{usbA}, usbA.ID},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -390,9 +390,10 @@ func (s *Spooler) Paused() bool {
 // tray, panel, CLI; or "defaultPrinter" in config), never because a printer
 // was added or plugged in. The chosen default stays the default while it is
 // unplugged (its jobs are held as disconnected). With no default chosen, the
-// fallback is the sole local printer (USB or OS queue, attached or
-// remembered) if there is exactly one, else the virtual printer; network
-// printers never count, so adding one never moves where jobs go.
+// fallback is the sole USB printer (attached or remembered); with no USB
+// printer, the sole OS print queue; else (none, or two or more) the virtual
+// printer. Network printers never count, so adding one never moves where
+// jobs go.
 func (s *Spooler) DefaultPrinter() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -403,17 +404,21 @@ func (s *Spooler) defaultLocked() string {
 	if s.defaultID != "" {
 		return s.defaultID
 	}
-	sole := ""
-	for id, q := range s.queues {
-		if (q.present || q.remembered) && rememberable(q.printer) {
-			if sole != "" {
-				return VirtualPrinterID // more than one: the user must choose
+	// USB first: on Windows one printer often shows up twice, through
+	// usbprint and as its driver's print queue.
+	for _, conn := range []string{ConnUSB, ConnSpooler} {
+		sole, n := "", 0
+		for id, q := range s.queues {
+			if (q.present || q.remembered) && q.printer.Connection == conn {
+				sole, n = id, n+1
 			}
-			sole = id
 		}
-	}
-	if sole != "" {
-		return sole
+		switch {
+		case n == 1:
+			return sole
+		case n > 1:
+			return VirtualPrinterID // more than one: the user must choose
+		}
 	}
 	return VirtualPrinterID
 }
