@@ -16,6 +16,8 @@ import (
 	"github.com/labelbridge/labelbridge/adminauth"
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/internal/audit"
+	"github.com/labelbridge/labelbridge/internal/logging"
+	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/netraw"
 	"github.com/labelbridge/labelbridge/printing/store"
@@ -220,7 +222,7 @@ func (a *agent) closeStore() {
 // command (CLI verbs with no agent running, the bench), logging at level to
 // stderr only.
 func startTemporaryAgent(cfg *config.Loaded, level string) (*agent, error) {
-	log, _, err := newLogger(level, "", os.Stderr)
+	log, _, err := logging.New(level, "", os.Stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +241,7 @@ func listen(port int) ([]net.Listener, error) {
 	if v := probeAgent(port); v != "" {
 		return nil, &exitError{code: 3, err: fmt.Errorf("Labelbridge %s is already running on port %d: use it (e.g. 'labelbridge printers'), or stop it first", v, port)}
 	}
-	who := portOwner(port)
+	who := portowner.Name(port)
 	if who == "" {
 		who = "another program"
 	}

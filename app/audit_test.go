@@ -11,6 +11,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/internal/audit"
+	"github.com/labelbridge/labelbridge/internal/logging"
 )
 
 // A flood of refused handshakes keeps the main log small and cannot touch
@@ -32,7 +33,7 @@ func TestRefusalFloodKeepsAuditTrail(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a torn config stopped the agent: %v", err)
 	}
-	log, closer, err := newLogger("info", cfg.Paths.LogDir, io.Discard)
+	log, closer, err := logging.New("info", cfg.Paths.LogDir, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/browserprint"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
@@ -127,7 +128,7 @@ func (c *compat) listen(port int) ([]*http.Server, error) {
 	ls, err := wsserver.Listen(port)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			who := portOwner(port)
+			who := portowner.Name(port)
 			if who == "" {
 				who = "another program (Zebra Browser Print?)"
 			}

@@ -31,6 +31,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/logging"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/label"
 	"github.com/labelbridge/labelbridge/sites"
@@ -146,7 +147,7 @@ func startTestAgent(t *testing.T, cfg config.Config) (*agent, string) {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	log, closer, err := newLogger("info", "", logs)
+	log, closer, err := logging.New("info", "", logs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +390,7 @@ func TestPanelPolicyLocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, closer, _ := newLogger("error", "", io.Discard)
+	log, closer, _ := logging.New("error", "", io.Discard)
 	defer closer.Close()
 	a, err := startAgent(cfg, log, agentOptions{AnyPort: true})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/logging"
 )
 
 // loadConfig resolves the paths and loads the config; portFlag (when > 0)
@@ -33,7 +34,7 @@ func loadConfig(portFlag int) (*config.Loaded, error) {
 
 // agentLogger is the agent's logger: stderr and the log file.
 func agentLogger(cfg *config.Loaded) (*slog.Logger, io.Closer, error) {
-	return newLogger(cfg.LogLevel, cfg.Paths.LogDir, os.Stderr)
+	return logging.New(cfg.LogLevel, cfg.Paths.LogDir, os.Stderr)
 }
 
 // startFromFlags parses a mode's flags (--port), loads the config, opens

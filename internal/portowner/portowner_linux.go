@@ -1,4 +1,4 @@
-package main
+package portowner
 
 import (
 	"bufio"
@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-// portOwner names the process listening on a loopback TCP port, from /proc
+// Name names the process listening on a loopback TCP port, from /proc
 // ("" when it cannot tell, e.g. another user's process).
-func portOwner(port int) string {
+func Name(port int) string {
 	inodes := map[string]bool{}
 	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		file, err := os.Open(f)

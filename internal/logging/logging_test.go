@@ -1,4 +1,4 @@
-package main
+package logging
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 func TestLoggerWritesStderrAndFile(t *testing.T) {
 	dir := t.TempDir()
 	var stderr bytes.Buffer
-	log, closer, err := newLogger("info", dir, &stderr)
+	log, closer, err := New("info", dir, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestLoggerWritesStderrAndFile(t *testing.T) {
 }
 
 func TestBadLogLevel(t *testing.T) {
-	if _, _, err := newLogger("loud", "", &bytes.Buffer{}); err == nil {
+	if _, _, err := New("loud", "", &bytes.Buffer{}); err == nil {
 		t.Fatal("accepted log level loud")
 	}
 }
