@@ -188,13 +188,23 @@ func (s *Spooler) Stop(ctx context.Context) error {
 	s.cancel()
 	<-done
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	var open []Transport
 	for _, q := range s.queues {
-		if c, ok := q.transport.(Closer); ok {
-			_ = c.Close()
-		}
+		open = append(open, q.transport)
+	}
+	s.mu.Unlock()
+	for _, t := range open {
+		closeTransport(t)
 	}
 	return nil
+}
+
+// closeTransport releases t if it holds resources. Closing may do I/O, so
+// it is never called with s.mu held.
+func closeTransport(t Transport) {
+	if c, ok := t.(Closer); ok {
+		_ = c.Close()
+	}
 }
 
 // Subscribe returns a subscription to job and printer events.
@@ -234,8 +244,9 @@ func (q *queue) poke() {
 func (s *Spooler) Attach(p Printer, t Transport) {
 	s.mu.Lock()
 	q := s.queueLocked(p.ID)
-	if old, ok := q.transport.(Closer); ok && q.transport != t {
-		_ = old.Close()
+	var old Transport
+	if q.transport != t {
+		old = q.transport
 	}
 	if p.Status.State == "" {
 		p.Status = Status{State: PrinterReady, Reasons: []string{}}
@@ -245,6 +256,7 @@ func (s *Spooler) Attach(p Printer, t Transport) {
 	q.poke()
 	remember := rememberable(p) && (!q.remembered || q.saved != rememberedView(p))
 	s.mu.Unlock()
+	closeTransport(old)
 	s.log.Info("printer attached", "printer", p.ID, "connection", p.Connection, "language", p.Language)
 	if remember {
 		s.remember(q, p)
@@ -319,12 +331,11 @@ func (s *Spooler) Detach(id string) {
 		return
 	}
 	q.present = false
-	if c, ok := q.transport.(Closer); ok {
-		_ = c.Close()
-	}
+	old := q.transport
 	q.transport = nil
 	q.poke()
 	s.mu.Unlock()
+	closeTransport(old)
 	s.log.Info("printer detached", "printer", id)
 	s.publishPrinters()
 }
