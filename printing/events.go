@@ -37,6 +37,10 @@ func (s *Subscription) Dropped() bool {
 	return s.dropped
 }
 
+// hub fans events out to subscriptions. Its mu is last in the spooler's
+// lock order (see Spooler): it may be taken under queue.persistMu, never
+// under Spooler.mu, and nothing else is locked while it is held (so a
+// Subscription's want filter must not lock); sends under it never block.
 type hub struct {
 	mu   sync.Mutex
 	subs map[*Subscription]struct{}
@@ -77,4 +81,26 @@ func (h *hub) publish(e Event) {
 			close(s.c)
 		}
 	}
+}
+
+// Subscribe returns a subscription to job and printer events.
+func (s *Spooler) Subscribe(buffer int) *Subscription { return s.events.subscribe(buffer, nil) }
+
+// SubscribeOrigin returns a subscription to printer events and to the job
+// events of one origin only (filtered before they are queued, so a busy
+// agent does not wake every page for every job).
+func (s *Spooler) SubscribeOrigin(buffer int, origin string) *Subscription {
+	return s.events.subscribe(buffer, func(e Event) bool { return e.Kind != EventJob || e.Job.Origin == origin })
+}
+
+// publishPrinters announces the printer list. It takes s.mu to build the
+// list, so it is called with no spooler lock held (or from a goroutine).
+func (s *Spooler) publishPrinters() {
+	s.events.publish(Event{Kind: EventPrinters, Printers: s.Printers()})
+}
+
+// publishJob announces a job's new state, once the store has it; callers
+// hold the job's queue.persistMu so events follow the store's order.
+func (s *Spooler) publishJob(j Job) {
+	s.events.publish(Event{Kind: EventJob, Job: j})
 }

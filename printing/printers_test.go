@@ -8,6 +8,50 @@ import (
 	"github.com/labelbridge/labelbridge/printing"
 )
 
+func TestDefaultPrinterChoice(t *testing.T) {
+	h := newHarness(t, printing.Options{})
+	h.sp.Attach(printing.Printer{ID: printing.VirtualPrinterID, Connection: printing.ConnVirtual, Language: "zpl"}, &recorder{})
+	if got := h.sp.DefaultPrinter(); got != printing.VirtualPrinterID {
+		t.Fatalf("default with only the virtual printer = %q", got)
+	}
+	h.sp.Attach(printing.Printer{ID: "usb:0a5f:0080:X", Connection: printing.ConnUSB, Language: "zpl"}, &recorder{})
+	if got := h.sp.DefaultPrinter(); got != "usb:0a5f:0080:X" {
+		t.Fatalf("default with the sole USB printer = %q, want it over the virtual one", got)
+	}
+	if _, err := h.sp.SetDefault(printing.VirtualPrinterID); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.sp.DefaultPrinter(); got != printing.VirtualPrinterID {
+		t.Fatalf("default after SetDefault = %q", got)
+	}
+	if _, err := h.sp.SetDefault("nope"); printing.ReasonOf(err, "") != printing.ErrReasonPrinterNotFound {
+		t.Fatalf("SetDefault(nope) = %v, want printer_not_found", err)
+	}
+	list := h.sp.Printers()
+	if len(list) != 2 || !list[0].IsDefault || list[0].ID != printing.VirtualPrinterID || list[1].IsDefault {
+		t.Fatalf("printers = %+v: want the default first and flagged", list)
+	}
+}
+
+func TestDetachHoldsAndReattachPrints(t *testing.T) {
+	h := newHarness(t, printing.Options{})
+	rec := &recorder{}
+	h.attach("p1", rec)
+	h.sp.Detach("p1")
+	req := raw("x")
+	req.Printer = "p1"
+	j := h.submit(req).Job
+	if j.State != printing.JobHeld || j.Reason != printing.ReasonDisconnected {
+		t.Fatalf("job for a detached printer = %s/%s", j.State, j.Reason)
+	}
+	p, err := h.sp.Printer("p1")
+	if err != nil || p.Status.State != printing.PrinterOffline {
+		t.Fatalf("detached printer with jobs = %+v, %v: want listed offline", p, err)
+	}
+	h.attach("p1", rec)
+	h.waitJob(j.ID, printing.JobDone)
+}
+
 // slowCloser is a transport whose Close blocks until release is closed, as
 // closing a device or socket may (Closer: "open devices, sockets").
 type slowCloser struct {
