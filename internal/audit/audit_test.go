@@ -60,3 +60,22 @@ func TestNilLogRecordsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpenWithoutFolder: no log folder means no audit file (never one in the
+// working directory), and recording is a no-op.
+func TestOpenWithoutFolder(t *testing.T) {
+	t.Chdir(t.TempDir())
+	l, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Record(SiteApproved, "origin", "https://a.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(FileName); !os.IsNotExist(err) {
+		t.Fatalf("Open(\"\") wrote %s in the working directory (stat: %v)", FileName, err)
+	}
+}
