@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package main
+package bench
 
 // peakRSSMiB is not measured on this OS.
 func peakRSSMiB() float64 { return 0 }
