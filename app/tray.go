@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/labelbridge/labelbridge/internal/autostart"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/tray"
 )
@@ -150,9 +151,9 @@ func (b *trayBackend) Status() tray.Status {
 		Paused:                sp.Paused(),
 		PendingSites:          b.a.sites.PendingCount(),
 		Version:               version,
-		StartAtLoginSupported: startAtLoginSupported,
+		StartAtLoginSupported: autostart.Supported,
 	}
-	if on, err := startAtLoginEnabled(); err == nil {
+	if on, err := autostart.Enabled(); err == nil {
 		st.StartAtLogin = on
 	}
 	printers := sp.Printers()
@@ -195,7 +196,7 @@ func (b *trayBackend) SetPaused(paused bool) error {
 
 func (b *trayBackend) SetStartAtLogin(on bool) error {
 	defer b.notify()
-	if err := setStartAtLogin(on); err != nil {
+	if err := autostart.Set(on); err != nil {
 		return err
 	}
 	b.a.log.Info("start at login changed from the tray", "on", on)

@@ -1,4 +1,4 @@
-package main
+package autostart
 
 import (
 	"encoding/xml"
@@ -16,7 +16,8 @@ import (
 // every user; a user turns that one off for themselves with launchctl
 // disable. Without it, the toggle writes ~/Library/LaunchAgents.
 
-const startAtLoginSupported = true
+// Supported says whether this OS offers start at login here.
+const Supported = true
 
 const launchAgentLabel = "com.labelbridge.agent"
 
@@ -53,7 +54,8 @@ func disabledByUser() bool {
 	return false
 }
 
-func startAtLoginEnabled() (bool, error) {
+// Enabled reports whether Labelbridge starts at login for this user.
+func Enabled() (bool, error) {
 	user, err := userLaunchAgent()
 	if err != nil {
 		return false, err
@@ -77,7 +79,8 @@ func launchctl(verb string) error {
 	return nil
 }
 
-func setStartAtLogin(on bool) error {
+// Set turns start at login on or off for this user.
+func Set(on bool) error {
 	user, err := userLaunchAgent()
 	if err != nil {
 		return err
@@ -94,7 +97,7 @@ func setStartAtLogin(on bool) error {
 	if exists(systemLaunchAgent) {
 		return launchctl("enable")
 	}
-	exe, err := autostartExecutable()
+	exe, err := executable()
 	if err != nil {
 		return err
 	}

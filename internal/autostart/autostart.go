@@ -1,4 +1,13 @@
-package main
+// Package autostart turns "start Labelbridge at login" on and off for the
+// desktop user, the way each OS's installer sets it up: an XDG autostart
+// entry on Linux, the com.labelbridge.agent LaunchAgent on macOS, the Run
+// key (or a Startup shortcut) on Windows. Each OS is a leaf file; others
+// report Supported = false.
+//
+// Enabled reports whether Labelbridge starts at login for this user
+// (counting what the installer set for every user); Set changes it for
+// this user only.
+package autostart
 
 import (
 	"fmt"
@@ -8,9 +17,9 @@ import (
 	"github.com/labelbridge/labelbridge/internal/atomicfile"
 )
 
-// autostartExecutable is the program that starts at login: this binary,
-// with symlinks resolved.
-func autostartExecutable() (string, error) {
+// executable is the program that starts at login: this binary, with
+// symlinks resolved.
+func executable() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", fmt.Errorf("find this program's path: %w", err)

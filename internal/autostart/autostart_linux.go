@@ -1,4 +1,4 @@
-package main
+package autostart
 
 import (
 	"bufio"
@@ -14,7 +14,8 @@ import (
 // a system-wide /etc/xdg/autostart/labelbridge.desktop; a user entry of
 // the same name overrides it (Hidden=true turns it off).
 
-const startAtLoginSupported = true
+// Supported says whether this OS offers start at login here.
+const Supported = true
 
 const autostartName = "labelbridge.desktop"
 
@@ -67,7 +68,8 @@ func desktopEntryEnabled(data []byte) bool {
 	return true
 }
 
-func startAtLoginEnabled() (bool, error) {
+// Enabled reports whether Labelbridge starts at login for this user.
+func Enabled() (bool, error) {
 	user, err := userAutostartFile()
 	if err != nil {
 		return false, err
@@ -95,7 +97,8 @@ func desktopExecQuote(s string) string {
 	return `"` + r.Replace(s) + `"`
 }
 
-func setStartAtLogin(on bool) error {
+// Set turns start at login on or off for this user.
+func Set(on bool) error {
 	user, err := userAutostartFile()
 	if err != nil {
 		return err
@@ -103,7 +106,7 @@ func setStartAtLogin(on bool) error {
 	var entry string
 	switch {
 	case on:
-		exe, err := autostartExecutable()
+		exe, err := executable()
 		if err != nil {
 			return err
 		}

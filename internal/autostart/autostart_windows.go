@@ -1,4 +1,4 @@
-package main
+package autostart
 
 import (
 	"errors"
@@ -15,7 +15,8 @@ import (
 // administrator, so the toggle shows it and says so. A "Labelbridge"
 // shortcut in the user's Startup folder counts too.
 
-const startAtLoginSupported = true
+// Supported says whether this OS offers start at login here.
+const Supported = true
 
 const (
 	runKeyPath   = `Software\Microsoft\Windows\CurrentVersion\Run`
@@ -50,7 +51,8 @@ func hasRunValue(root registry.Key) (bool, error) {
 	return false, fmt.Errorf("read the Run key: %w", err)
 }
 
-func startAtLoginEnabled() (bool, error) {
+// Enabled reports whether Labelbridge starts at login for this user.
+func Enabled() (bool, error) {
 	if s := startupShortcut(); s != "" {
 		if _, err := os.Stat(s); err == nil {
 			return true, nil
@@ -62,14 +64,15 @@ func startAtLoginEnabled() (bool, error) {
 	return hasRunValue(registry.LOCAL_MACHINE)
 }
 
-func setStartAtLogin(on bool) error {
+// Set turns start at login on or off for this user.
+func Set(on bool) error {
 	k, _, err := registry.CreateKey(registry.CURRENT_USER, runKeyPath, registry.SET_VALUE|registry.QUERY_VALUE)
 	if err != nil {
 		return fmt.Errorf("open the Run key: %w", err)
 	}
 	defer k.Close()
 	if on {
-		exe, err := autostartExecutable()
+		exe, err := executable()
 		if err != nil {
 			return err
 		}
