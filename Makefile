@@ -2,7 +2,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run test build bench deps dist clean
+.PHONY: run test build bench deps dist sdk clean
 
 ## run: install what is missing, build and run the agent (tray, or headless
 ## without a desktop) with the built-in virtual printer.
@@ -20,6 +20,13 @@ build:
 ## bench: the load benchmark (see docs/benchmarks.md).
 bench: build
 	./bin/labelbridge bench
+
+## sdk: rebuild the browser SDK in assets/sdk (committed, embedded by the
+## agent) from sdk/src: tsc type-checks it and writes the types, esbuild the
+## ES module, classic script and CommonJS build (both installed by npm into
+## the user's cache folder, never into the tree). See docs/sdk.md.
+sdk:
+	node sdk/build.mjs
 
 ## dist: every release artifact into dist/ (Windows exe, NSIS and MSI
 ## installers, .deb; see docs/install.md). DIST_TARGETS narrows it

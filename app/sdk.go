@@ -17,6 +17,7 @@ import (
 var sdkTypes = map[string]string{
 	"labelbridge.js":        "text/javascript; charset=utf-8",
 	"labelbridge.global.js": "text/javascript; charset=utf-8",
+	"labelbridge.cjs":       "text/javascript; charset=utf-8",
 	"labelbridge.d.ts":      "application/typescript; charset=utf-8",
 }
 

@@ -13,7 +13,7 @@ var files embed.FS
 // Panel is the local web panel (index.html and its scripts and styles).
 func Panel() fs.FS { return sub("panel") }
 
-// SDK is the browser SDK (labelbridge.js, labelbridge.global.js, types).
+// SDK is the browser SDK (labelbridge.js, labelbridge.global.js, labelbridge.cjs, types), built from sdk/src.
 func SDK() fs.FS { return sub("sdk") }
 
 // Demo is the demo page.

@@ -12,11 +12,13 @@ import (
 	"time"
 )
 
-// TestServedSDKIsBuiltFromSource fails when assets/sdk (what the agent
-// embeds and serves) holds a classic script that is not what sdk/build.mjs
-// makes from the ES module beside it.
+// TestServedSDKIsBuiltFromSource type-checks sdk/src and fails when
+// assets/sdk (what the agent embeds and serves) is not what sdk/build.mjs
+// builds from it ("run `make sdk` to regenerate"). The build installs
+// typescript and esbuild with npm into the user's cache folder.
 func TestServedSDKIsBuiltFromSource(t *testing.T) {
 	node := need(t, "node", "nodejs")
+	need(t, "npm")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, node, filepath.Join(repoRoot, "sdk", "build.mjs"), "--check").CombinedOutput()
@@ -72,9 +74,10 @@ func TestSDKFilesAreServedWithTypesAndCORS(t *testing.T) {
 		status                     int
 		ctype, acao, contains      string
 	}{
-		{"ES module, allowed site", "GET", "/sdk/labelbridge.js", allowed, 200, "text/javascript; charset=utf-8", allowed, "export async function connect"},
-		{"ES module, other site", "GET", "/sdk/labelbridge.js", "https://other.example.com", 200, "text/javascript; charset=utf-8", "", "export async function connect"},
+		{"ES module, allowed site", "GET", "/sdk/labelbridge.js", allowed, 200, "text/javascript; charset=utf-8", allowed, "export {"},
+		{"ES module, other site", "GET", "/sdk/labelbridge.js", "https://other.example.com", 200, "text/javascript; charset=utf-8", "", "export {"},
 		{"classic script", "GET", "/sdk/labelbridge.global.js", allowed, 200, "text/javascript; charset=utf-8", allowed, "global.Labelbridge = Object.freeze("},
+		{"CommonJS", "GET", "/sdk/labelbridge.cjs", allowed, 200, "text/javascript; charset=utf-8", allowed, "module.exports = __toCommonJS("},
 		{"types", "GET", "/sdk/labelbridge.d.ts", allowed, 200, "application/typescript; charset=utf-8", allowed, "export declare function connect"},
 		{"preflight", "OPTIONS", "/sdk/labelbridge.js", allowed, 204, "", allowed, ""},
 		{"unknown file", "GET", "/sdk/other.js", allowed, 404, "", allowed, "not found"},

@@ -5,9 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import vm from "node:vm";
-import { connect, LabelbridgeError, DEFAULT_PORTS } from "../../assets/sdk/labelbridge.js";
-import { buildGlobal, outputs } from "../build.mjs";
+import * as esm from "../../assets/sdk/labelbridge.js";
+
+// The tests run against the built files (assets/sdk), what the agent serves.
+const { connect, LabelbridgeError, DEFAULT_PORTS } = esm;
 
 const later = (fn) => setTimeout(fn, 0);
 
@@ -425,12 +428,34 @@ test("unknown connect options are refused", async () => {
   await assert.rejects(connect({ port: 19810 }), /unknown option "port"/);
 });
 
-test("the classic build defines the global Labelbridge with the module's exports", () => {
-  const src = readFileSync(new URL("../../assets/sdk/labelbridge.js", import.meta.url), "utf8");
+test("the classic build defines the frozen global Labelbridge with exactly the module's exports", () => {
+  const src = readFileSync(new URL("../../assets/sdk/labelbridge.global.js", import.meta.url), "utf8");
   const ctx = vm.createContext({});
-  vm.runInContext(buildGlobal(src), ctx);
+  vm.runInContext(src, ctx);
+  assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), Object.keys(esm).sort());
   assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), ["Client", "DEFAULT_PORTS", "LabelbridgeError", "PROTOCOL", "VERSION", "connect"]);
+  assert.ok(Object.isFrozen(ctx.Labelbridge));
   assert.equal(typeof ctx.Labelbridge.connect, "function");
-  assert.throws(() => buildGlobal("export default 1\n"), /only "export const\|class\|function NAME"/);
-  assert.equal(Object.keys(outputs()).length, 3);
+  assert.equal(ctx.Labelbridge.VERSION, esm.VERSION);
+});
+
+test("the CommonJS build exports the same API and prints once across a reconnect", async () => {
+  const cjs = createRequire(import.meta.url)("../../assets/sdk/labelbridge.cjs");
+  assert.deepEqual(Object.keys(cjs).sort(), Object.keys(esm).sort());
+  const agent = new FakeAgent();
+  const lb = await cjs.connect(agent.options());
+  try {
+    agent.holdReplies = true;
+    const printed = lb.print(ZPL(1), { idempotencyKey: "cjs-1" });
+    await agent.until(() => agent.printsReceived().length === 1, "the print at the agent");
+    agent.kill();
+    await agent.until(() => lb.state === "reconnecting", "reconnecting");
+    agent.holdReplies = false;
+    agent.up = true;
+    assert.equal((await printed).idempotencyKey, "cjs-1");
+    assert.equal(agent.jobs.size, 1);
+    await assert.rejects(lb.print(42), (e) => e instanceof cjs.LabelbridgeError && e.reason === "invalid_params");
+  } finally {
+    lb.close();
+  }
 });

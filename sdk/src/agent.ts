@@ -1,0 +1,156 @@
+// Finding the agent and explaining why it cannot be reached: probe the
+// known ports' GET /healthz, open the WebSocket, and turn what the browser
+// hides (a refused handshake is only code 1006) into a LabelbridgeError
+// with a reason and a hint.
+
+import { LabelbridgeError } from "./labelbridge";
+
+/** The browser WebSocket as the client uses it (injectable for tests and other hosts). */
+export interface Socket {
+  readonly readyState: number;
+  onopen: ((ev?: unknown) => void) | null;
+  onmessage: ((ev: { data: string }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev?: unknown) => void) | null;
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** The client's options with every default filled in. */
+export interface Options {
+  ports: readonly number[];
+  host: string;
+  probeTimeout: number;
+  connectTimeout: number;
+  requestTimeout: number;
+  printTimeout: number;
+  reconnect: boolean;
+  backoffMin: number;
+  backoffMax: number;
+  installUrl: string;
+  WebSocket: unknown;
+  fetch: typeof fetch | undefined;
+}
+
+interface Health {
+  name?: string;
+  origin?: string;
+  originStatus?: "allowed" | "pending" | "denied" | "invalid";
+}
+
+interface ProbeResult {
+  port: number;
+  health?: Health;
+  error?: unknown;
+}
+
+const LNA_PROMPT_WAIT = 60000;
+
+export async function probe(o: Options): Promise<ProbeResult> {
+  // While the browser's Local Network Access prompt waits for the user, the
+  // probe waits too (up to a minute) instead of calling the agent absent.
+  const wait = (await localNetworkPermission()) === "prompt" ? Math.max(o.probeTimeout, LNA_PROMPT_WAIT) : o.probeTimeout;
+  const results = await Promise.all(o.ports.map((port) => probePort(o, port, wait)));
+  let refused: ProbeResult | null = null;
+  for (const r of results) {
+    if (!r.health) continue;
+    const st = r.health.originStatus;
+    if (st === undefined || st === "allowed") return r; // no status: a same-origin page (no Origin header sent)
+    if (!refused) refused = r;
+  }
+  if (refused) throw await originError(o, refused);
+  const lna = await localNetworkPermission();
+  if (lna === "denied") {
+    throw new LabelbridgeError("permission_denied", "The browser does not let this page reach apps on this computer (Local Network Access is blocked for this site).", {
+      hint: "Click the site-settings icon left of the address bar, allow local network access (\"Apps on this device\"), then reload the page. " +
+        "Admins can allow the site for everyone with the LocalNetworkAccessAllowedForUrls browser policy; a page inside an iframe also needs allow=\"loopback-network\".",
+    });
+  }
+  let hint = "Start Labelbridge (it runs in the system tray) " + (o.installUrl ? `or install it from ${o.installUrl}` : "or ask your IT team to install it") + ", then try again.";
+  if (isSafari() && typeof location !== "undefined" && location.protocol === "https:") {
+    hint += " Safari does not let https pages reach http://127.0.0.1: use Chrome, Edge or Firefox.";
+  }
+  throw new LabelbridgeError("agent_not_running",
+    `Labelbridge is not running on this computer (nothing answered on ${o.host} port ${o.ports.join(", ")}).`,
+    { hint, cause: results[0] && results[0].error });
+}
+
+async function probePort(o: Options, port: number, timeout: number): Promise<ProbeResult> {
+  const ctl = typeof AbortController === "function" ? new AbortController() : null;
+  const timer = setTimeout(() => ctl && ctl.abort(), timeout);
+  try {
+    const res = await o.fetch!(`http://${o.host}:${port}/healthz`, { cache: "no-store", credentials: "omit", signal: ctl ? ctl.signal : undefined });
+    const h: Health | null = await res.json();
+    if (!h || h.name !== "labelbridge") return { port, error: new Error("not Labelbridge") };
+    return { port, health: h };
+  } catch (error) {
+    return { port, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function originError(o: Options, r: ProbeResult): Promise<LabelbridgeError> {
+  const h = r.health!;
+  const origin = h.origin || (typeof location !== "undefined" ? location.origin : "this site");
+  const panel = `http://127.0.0.1:${r.port}/`;
+  if (h.originStatus === "pending") {
+    // A refused handshake is what puts the site on the approval list; the
+    // browser hides its 403, /healthz explained it above.
+    try { (await openSocket(o, r.port)).close(1000, "probe"); } catch (_) { /* expected */ }
+    return new LabelbridgeError("origin_not_allowed", `This site (${origin}) is not allowed to print through Labelbridge yet.`, {
+      hint: `Approve it in the Labelbridge tray menu or panel (${panel}) under pending sites, then try again.`, origin, port: r.port,
+    });
+  }
+  if (h.originStatus === "denied") {
+    return new LabelbridgeError("origin_denied", `This site (${origin}) was denied on this computer.`, {
+      hint: `Open the Labelbridge panel (${panel}) and allow it, or ask your IT team.`, origin, port: r.port,
+    });
+  }
+  return new LabelbridgeError("origin_invalid", `This page's origin (${origin}) cannot be allowed.`, {
+    hint: "Serve the page over http(s) from a host name: file:// pages and sandboxed frames have no usable origin.", origin, port: r.port,
+  });
+}
+
+export function openSocket(o: Options, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    let ws: Socket;
+    try {
+      const WS = o.WebSocket as new (url: string) => Socket;
+      ws = new WS(`ws://${o.host}:${port}/ws`);
+    } catch (e) {
+      reject(new LabelbridgeError("connection_failed", `Cannot open ws://${o.host}:${port}/ws: ${(e as Error).message}`, { cause: e, port }));
+      return;
+    }
+    const timer = setTimeout(() => fail("timed out"), o.connectTimeout);
+    function fail(why: string) {
+      clearTimeout(timer);
+      ws.onopen = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch (_) { /* not open */ }
+      reject(new LabelbridgeError("connection_failed", `The WebSocket to Labelbridge on port ${port} failed (${why}).`, {
+        port, hint: `If this keeps happening, check that this site is allowed in the Labelbridge panel (http://127.0.0.1:${port}/).`,
+      }));
+    }
+    ws.onopen = () => {
+      clearTimeout(timer);
+      ws.onopen = ws.onclose = ws.onerror = null;
+      resolve(ws);
+    };
+    ws.onerror = () => {};
+    ws.onclose = (ev) => fail(`closed with ${ev.code}`);
+  });
+}
+
+async function localNetworkPermission(): Promise<string> {
+  if (typeof navigator === "undefined" || !navigator.permissions || !navigator.permissions.query) return "";
+  for (const name of ["loopback-network", "local-network-access"]) {
+    try {
+      return (await navigator.permissions.query({ name } as unknown as PermissionDescriptor)).state;
+    } catch (_) { /* this browser does not know the name */ }
+  }
+  return "";
+}
+
+function isSafari(): boolean {
+  return typeof navigator !== "undefined" && /^((?!chrome|chromium|android|crios|fxios|edg).)*safari/i.test(navigator.userAgent || "");
+}

@@ -1,0 +1,254 @@
+// The shapes of the wire as the SDK's users see them: the label model,
+// printers, jobs, the agent's methods, events and error reasons. The unions
+// of names (Method, AdminMethod, Notification, Topic, JobState, AgentReason)
+// must list exactly those of the Go package wire: its TestSDKTypesMatchTheWire
+// reads them from the built labelbridge.d.ts.
+// labelbridge.ts re-exports every one of them, and sdk/build.mjs folds this
+// file into the served labelbridge.d.ts, so the declarations here are the
+// public contract: add freely, never rename.
+
+/** Methods of the agent's JSON-RPC API that any page may call. */
+export type Method =
+  | "hello"
+  | "printers.list"
+  | "printers.get"
+  | "printers.setDefault"
+  | "print"
+  | "jobs.list"
+  | "jobs.get"
+  | "jobs.cancel"
+  | "jobs.retry"
+  | "subscribe"
+  | "unsubscribe"
+  | "labels.preview";
+
+/** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
+export type AdminMethod =
+  | "sites.list"
+  | "sites.approve"
+  | "sites.deny"
+  | "sites.revoke"
+  | "printing.status"
+  | "printing.pause"
+  | "printing.resume"
+  | "printers.add"
+  | "printers.remove"
+  | "printers.testPrint"
+  | "jobs.preview"
+  | "panel.login"
+  | "browserPrint.get"
+  | "browserPrint.set";
+
+/** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
+export type Notification = "job" | "printers" | "sites";
+
+/** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
+export type Topic = "jobs" | "printers" | "sites";
+
+/** Reasons in the agent's JSON-RPC errors (error.data.reason); see docs/protocol.md. */
+export type AgentReason =
+  | "parse_error"
+  | "invalid_request"
+  | "method_not_found"
+  | "invalid_params"
+  | "invalid_label"
+  | "font_missing"
+  | "unsupported_language"
+  | "printer_not_found"
+  | "language_mismatch"
+  | "queue_full"
+  | "payload_too_large"
+  | "too_complex"
+  | "job_not_found"
+  | "invalid_state"
+  | "not_allowed"
+  | "store_failed"
+  | "unavailable"
+  | "internal_error";
+
+/** Reasons the SDK itself gives (in the page, before or instead of the agent). */
+export type ClientReason =
+  | "agent_not_running"
+  | "origin_not_allowed"
+  | "origin_denied"
+  | "origin_invalid"
+  | "permission_denied"
+  | "connection_failed"
+  | "connection_lost"
+  | "timeout"
+  | "closed"
+  | "invalid_params"
+  | "payload_too_large";
+
+/** Reasons the SDK gives, then the agent's (printer_not_found, queue_full, …), which pass through. */
+export type ErrorReason = ClientReason | AgentReason | (string & {});
+
+export interface ConnectOptions {
+  /** Ports to try (default DEFAULT_PORTS). */
+  ports?: readonly number[];
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** ms for one GET /healthz probe (default 1500). */
+  probeTimeout?: number;
+  /** ms for one WebSocket handshake (default 5000). */
+  connectTimeout?: number;
+  /** ms for printers(), job(), … (default 10000). */
+  requestTimeout?: number;
+  /** ms for print() to be confirmed, reconnects included (default 60000). */
+  printTimeout?: number;
+  /** Reconnect after the connection drops (default true). */
+  reconnect?: boolean;
+  /** First reconnect delay in ms (default 250); doubles up to backoffMax. */
+  backoffMin?: number;
+  /** Longest reconnect delay in ms (default 10000). */
+  backoffMax?: number;
+  /** Where users get the agent; named in the agent_not_running hint. */
+  installUrl?: string;
+  /** For tests and non-browser hosts. */
+  WebSocket?: unknown;
+  fetch?: typeof fetch;
+}
+
+export type Unit = "mm" | "in" | "dot";
+export type Rotation = 0 | 90 | 180 | 270;
+
+export interface TextElement {
+  type: "text";
+  x: number;
+  y: number;
+  text: string;
+  /** Cap height in the label's unit. */
+  size: number;
+  rotation?: Rotation;
+  /** "printer" uses the printer's own font; otherwise a PC font name. */
+  font?: string;
+}
+
+export interface BarcodeElement {
+  type: "barcode";
+  symbology: "code128" | "code39" | "ean13" | "upca" | "qr" | "datamatrix" | (string & {});
+  x: number;
+  y: number;
+  data: string;
+  /** 1D barcodes: bar height. */
+  height?: number;
+  /** 1D barcodes: the space the barcode must fit in. */
+  width?: number;
+  /** 2D barcodes: the symbol's size. */
+  size?: number;
+  /** Narrow bar width; chosen to fit when omitted. */
+  module?: number;
+  /** false hides the text under a 1D barcode. */
+  hri?: boolean;
+  rotation?: Rotation;
+}
+
+export interface LineElement {
+  type: "line";
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  thickness?: number;
+}
+
+export interface BoxElement {
+  type: "box";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  thickness?: number;
+}
+
+export interface ImageElement {
+  type: "image";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Base64 PNG or JPEG. */
+  data: string;
+}
+
+export type Element = TextElement | BarcodeElement | LineElement | BoxElement | ImageElement;
+
+/** The label model (v1). Unknown fields are errors that name the element and field. */
+export interface Label {
+  width: number;
+  height: number;
+  unit?: Unit;
+  dpi?: number;
+  copies?: number;
+  elements: Element[];
+}
+
+/** Raw printer commands: text, or bytes as base64. */
+export type Raw =
+  | string
+  | ArrayBuffer
+  | ArrayBufferView
+  | { language?: string; data: string | ArrayBuffer | ArrayBufferView }
+  | { language?: string; base64: string };
+
+export interface PrintOptions {
+  /** Printer id (default: the agent's default printer). */
+  printer?: string;
+  copies?: number;
+  /** The same key from the same site never makes a second job; made for you when omitted. */
+  idempotencyKey?: string;
+  title?: string;
+  /** Language of raw data: "zpl", "tspl", "epl", "escpos", … */
+  language?: string;
+  /** ms until the print must be confirmed (default printTimeout). */
+  timeout?: number;
+}
+
+export type PrinterState = "ready" | "busy" | "error" | "offline";
+
+export interface Printer {
+  id: string;
+  name: string;
+  connection: "usb" | "network" | "spooler" | "virtual" | (string & {});
+  language: string;
+  vendor?: string;
+  model?: string;
+  dpi?: number;
+  status: { state: PrinterState; reasons: string[] };
+  isDefault: boolean;
+  queued?: number;
+  [field: string]: unknown;
+}
+
+export type JobState = "queued" | "sending" | "done" | "failed" | "canceled" | "held";
+
+export interface Job {
+  id: string;
+  state: JobState;
+  printer: string;
+  origin: string;
+  title?: string;
+  copies: number;
+  idempotencyKey?: string;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+  [field: string]: unknown;
+}
+
+export interface JobFilter {
+  state?: JobState;
+  printer?: string;
+  limit?: number;
+}
+
+export interface AgentInfo {
+  name: string;
+  version: string;
+  protocol: number;
+  origin: string;
+  defaultPrinter: string;
+  maxMessageBytes: number;
+  methods: string[];
+  [field: string]: unknown;
+}
