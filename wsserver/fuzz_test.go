@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/labelbridge/labelbridge/wire"
 )
 
 // FuzzDecodeRequest feeds arbitrary messages through the request decoder and
@@ -34,9 +36,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			return
 		}
-		checks := []any{&printParams{}, &jobParam{}, &printerParam{}, &struct {
-			Topics []string `json:"topics"`
-		}{}}
+		checks := []any{&wire.PrintParams{}, &wire.JobParams{}, &wire.PrinterParams{}, &wire.TopicsParams{}}
 		for _, v := range checks {
 			if err := decodeParams(req.Params, v); err != nil {
 				if r := toRPCError(err); r.Data.Reason == "" || r.Message == "" {
@@ -44,9 +44,9 @@ func FuzzDecodeRequest(f *testing.F) {
 				}
 			}
 		}
-		var p printParams
+		var p wire.PrintParams
 		if decodeParams(req.Params, &p) == nil {
-			if _, err := p.toRequest("http://localhost"); err != nil {
+			if _, err := toRequest(&p, "http://localhost"); err != nil {
 				if r := toRPCError(err); r.Data.Reason == "" {
 					t.Fatalf("print params error without reason: %v", err)
 				}

@@ -2,60 +2,37 @@ package wsserver
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"regexp"
-	"slices"
-
-	"github.com/coder/websocket"
 
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/wire"
 )
 
-type helloResult struct {
-	Name           string   `json:"name"`
-	Version        string   `json:"version"`
-	Protocol       int      `json:"protocol"`
-	Origin         string   `json:"origin"`
-	Admin          bool     `json:"admin"`
-	DefaultPrinter string   `json:"defaultPrinter"`
-	MaxMessage     int64    `json:"maxMessageBytes"`
-	Methods        []string `json:"methods"`
-}
+// The methods every connection may call (the table is in dispatch.go;
+// subscribe and unsubscribe are in events.go). Params and results are
+// package wire's shapes.
 
 func (c *conn) hello(req *request) (any, error) {
-	var p struct {
-		Client   string `json:"client"`
-		Version  string `json:"version"`
-		Protocol int    `json:"protocol"`
-	}
+	var p wire.HelloParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(methods))
-	for name := range methods {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return helloResult{
+	return wire.HelloResult{
 		Name: "labelbridge", Version: c.srv.opt.Version, Protocol: ProtocolVersion,
 		Origin: c.peer.origin, Admin: c.peer.admin, DefaultPrinter: c.srv.sp.DefaultPrinter(),
-		MaxMessage: c.srv.opt.MaxMessageBytes, Methods: names,
+		MaxMessageBytes: c.srv.opt.MaxMessageBytes, Methods: wire.Methods(),
 	}, nil
 }
 
-type printerParam struct {
-	Printer string `json:"printer"`
-}
-
 func (c *conn) printersList(req *request) (any, error) {
-	if err := decodeParams(req.Params, &struct{}{}); err != nil {
+	if err := decodeParams(req.Params, &wire.Empty{}); err != nil {
 		return nil, err
 	}
-	return map[string]any{"printers": c.srv.sp.Printers()}, nil
+	return wire.PrintersResult{Printers: c.srv.sp.Printers()}, nil
 }
 
 func (c *conn) printersGet(req *request) (any, error) {
-	var p printerParam
+	var p wire.PrinterParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err
 	}
@@ -66,17 +43,17 @@ func (c *conn) printersGet(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"printer": pr}, nil
+	return wire.PrinterResult{Printer: pr}, nil
 }
 
 func (c *conn) printersSetDefault(req *request) (any, error) {
 	// The default printer is every site's: only the user (tray, panel,
 	// CLI) chooses it. A page names a printer per job instead.
 	if !c.peer.admin {
-		return nil, &printing.Error{Code: printing.ErrReasonNotAllowed,
+		return nil, &printing.Error{Code: wire.ReasonNotAllowed,
 			Msg: "the default printer is chosen by the user in the Labelbridge tray or panel; a page may name a printer for each job (print {\"printer\": id})"}
 	}
-	var p printerParam
+	var p wire.PrinterParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err
 	}
@@ -87,28 +64,13 @@ func (c *conn) printersSetDefault(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"printer": pr}, nil
-}
-
-type rawParams struct {
-	Language string   `json:"language"`
-	Data     *rawText `json:"data"` // text; bytes that are not UTF-8 go in Base64
-	Base64   *string  `json:"base64"`
-}
-
-type printParams struct {
-	Printer        string          `json:"printer"`
-	Label          json.RawMessage `json:"label"`
-	Raw            *rawParams      `json:"raw"`
-	Copies         int             `json:"copies"`
-	IdempotencyKey string          `json:"idempotencyKey"`
-	Title          string          `json:"title"`
+	return wire.PrinterResult{Printer: pr}, nil
 }
 
 var languageName = regexp.MustCompile(`^[a-z0-9]{1,16}$`)
 
 // toRequest checks print params and turns them into a spooler request.
-func (p *printParams) toRequest(origin string) (printing.Request, error) {
+func toRequest(p *wire.PrintParams, origin string) (printing.Request, error) {
 	req := printing.Request{
 		Printer: p.Printer, Origin: origin, Title: p.Title, Copies: p.Copies, IdempotencyKey: p.IdempotencyKey,
 	}
@@ -153,12 +115,12 @@ func (p *printParams) toRequest(origin string) (printing.Request, error) {
 // print queues the job now (so a page's prints keep their order) and
 // replies once it is durably stored.
 func (c *conn) print(req *request, done func(any, error)) {
-	var p printParams
+	var p wire.PrintParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		done(nil, err)
 		return
 	}
-	preq, err := p.toRequest(c.peer.origin)
+	preq, err := toRequest(&p, c.peer.origin)
 	if err != nil {
 		done(nil, err)
 		return
@@ -185,21 +147,17 @@ func (c *conn) print(req *request, done func(any, error)) {
 				done(nil, r.Err)
 				return
 			}
-			done(map[string]any{"job": r.Job, "duplicate": r.Existing}, nil)
+			done(wire.PrintResult{Job: r.Job, Duplicate: r.Existing}, nil)
 		case <-ctx.Done():
-			done(nil, newError(codeApplication, printing.ErrReasonUnavailable,
+			done(nil, newError(wire.CodeApplication, wire.ReasonUnavailable,
 				"the job was not confirmed stored within %s: send it again with the same idempotencyKey", c.srv.opt.RequestTimeout))
 		}
 	}()
 }
 
-type jobParam struct {
-	Job string `json:"job"`
-}
-
 // ownJob fetches a job the peer may see: admins see all, pages their own.
 func (c *conn) ownJob(req *request) (printing.Job, error) {
-	var p jobParam
+	var p wire.JobParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		return printing.Job{}, err
 	}
@@ -211,7 +169,7 @@ func (c *conn) ownJob(req *request) (printing.Job, error) {
 		return j, err
 	}
 	if !c.peer.admin && j.Origin != c.peer.origin {
-		return printing.Job{}, newError(codeApplication, printing.ErrReasonJobNotFound, "job %q not found", p.Job)
+		return printing.Job{}, newError(wire.CodeApplication, wire.ReasonJobNotFound, "job %q not found", p.Job)
 	}
 	return j, nil
 }
@@ -221,7 +179,7 @@ func (c *conn) jobsGet(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"job": j}, nil
+	return wire.JobResult{Job: j}, nil
 }
 
 func (c *conn) jobsCancel(req *request) (any, error) {
@@ -233,7 +191,7 @@ func (c *conn) jobsCancel(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"job": j}, nil
+	return wire.JobResult{Job: j}, nil
 }
 
 func (c *conn) jobsRetry(req *request) (any, error) {
@@ -245,16 +203,11 @@ func (c *conn) jobsRetry(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"job": j}, nil
+	return wire.JobResult{Job: j}, nil
 }
 
 func (c *conn) jobsList(req *request) (any, error) {
-	var p struct {
-		State   printing.JobState `json:"state"`
-		Printer string            `json:"printer"`
-		Origin  string            `json:"origin"`
-		Limit   int               `json:"limit"`
-	}
+	var p wire.JobsListParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err
 	}
@@ -270,7 +223,7 @@ func (c *conn) jobsList(req *request) (any, error) {
 	f := printing.JobFilter{State: p.State, Printer: p.Printer, Origin: p.Origin, Limit: p.Limit}
 	if !c.peer.admin {
 		if p.Origin != "" && p.Origin != c.peer.origin {
-			return nil, newError(codeApplication, printing.ErrReasonNotAllowed, "origin: a page may list only its own jobs")
+			return nil, newError(wire.CodeApplication, wire.ReasonNotAllowed, "origin: a page may list only its own jobs")
 		}
 		f.Origin = c.peer.origin
 	}
@@ -278,140 +231,11 @@ func (c *conn) jobsList(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"jobs": jobs}, nil
-}
-
-var topicNames = map[string]bool{"jobs": true, "printers": true, "sites": true}
-
-func (c *conn) subscribe(req *request) (any, error) {
-	var p struct {
-		Topics []string `json:"topics"`
-	}
-	if err := decodeParams(req.Params, &p); err != nil {
-		return nil, err
-	}
-	if len(p.Topics) == 0 {
-		p.Topics = []string{"jobs", "printers"}
-	}
-	for i, t := range p.Topics {
-		if !topicNames[t] {
-			return nil, invalidParams("topics[%d]: %q is not a topic (jobs, printers, sites)", i, t)
-		}
-		if t == "sites" && !c.peer.admin {
-			return nil, newError(codeApplication, printing.ErrReasonNotAllowed, "topic sites is only for the Labelbridge panel and CLI")
-		}
-	}
-	c.mu.Lock()
-	if c.topics == nil {
-		c.topics = map[string]bool{}
-	}
-	for _, t := range p.Topics {
-		c.topics[t] = true
-	}
-	start := c.sub == nil
-	if start {
-		if c.peer.admin {
-			c.sub = c.srv.sp.Subscribe(c.srv.opt.EventBuffer)
-		} else {
-			c.sub = c.srv.sp.SubscribeOrigin(c.srv.opt.EventBuffer, c.peer.origin)
-		}
-	}
-	sub := c.sub
-	topics := c.topicListLocked()
-	c.mu.Unlock()
-	if start {
-		c.wg.Add(1)
-		go c.forward(sub)
-	}
-	return map[string]any{"topics": topics}, nil
-}
-
-func (c *conn) topicListLocked() []string {
-	out := []string{}
-	for t := range c.topics {
-		out = append(out, t)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func (c *conn) unsubscribeMethod(req *request) (any, error) {
-	var p struct {
-		Topics []string `json:"topics"`
-	}
-	if err := decodeParams(req.Params, &p); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if len(p.Topics) == 0 {
-		c.topics = nil
-	}
-	for _, t := range p.Topics {
-		delete(c.topics, t)
-	}
-	topics := c.topicListLocked()
-	c.mu.Unlock()
-	return map[string]any{"topics": topics}, nil
-}
-
-func (c *conn) unsubscribe() {
-	c.mu.Lock()
-	sub := c.sub
-	c.sub = nil
-	c.mu.Unlock()
-	if sub != nil {
-		sub.Close()
-	}
-}
-
-// forward sends subscribed events: printers to everyone, jobs to admins and
-// to the page that made them.
-func (c *conn) forward(sub *printing.Subscription) {
-	defer c.wg.Done()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case e, ok := <-sub.C:
-			if !ok {
-				if sub.Dropped() {
-					c.srv.log.Warn("closing a connection that fell behind on events", "origin", c.peer.origin)
-					c.closeWith(websocket.StatusPolicyViolation, "too slow: fell behind on messages")
-				}
-				return
-			}
-			c.mu.Lock()
-			jobs, printers := c.topics["jobs"], c.topics["printers"]
-			c.mu.Unlock()
-			switch e.Kind {
-			case printing.EventJob:
-				if jobs && (c.peer.admin || e.Job.Origin == c.peer.origin) {
-					c.notify(notification{JSONRPC: "2.0", Method: "job", Params: e.Job})
-				}
-			case printing.EventPrinters:
-				if printers {
-					c.notify(notification{JSONRPC: "2.0", Method: "printers", Params: map[string]any{"printers": e.Printers}})
-				}
-			}
-		}
-	}
-}
-
-// notify queues an event for the writer.
-func (c *conn) notify(n notification) {
-	data, err := json.Marshal(n)
-	if err != nil {
-		c.srv.log.Error("encode event", "method", n.Method, "err", err)
-		return
-	}
-	c.send(data)
+	return wire.JobsResult{Jobs: jobs}, nil
 }
 
 func (c *conn) labelsPreview(req *request) (any, error) {
-	var p struct {
-		Label json.RawMessage `json:"label"`
-		DPI   int             `json:"dpi"`
-	}
+	var p wire.PreviewParams
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err
 	}
@@ -419,11 +243,11 @@ func (c *conn) labelsPreview(req *request) (any, error) {
 		return nil, invalidParams("label: required")
 	}
 	if c.srv.opt.Previewer == nil {
-		return nil, newError(codeApplication, printing.ErrReasonUnavailable, "previews are not available in this build")
+		return nil, newError(wire.CodeApplication, wire.ReasonUnavailable, "previews are not available in this build")
 	}
 	png, err := c.srv.opt.Previewer.PreviewLabel(req.ctx, p.Label, p.DPI)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"png": base64.StdEncoding.EncodeToString(png), "contentType": "image/png"}, nil
+	return wire.PreviewResult{PNG: base64.StdEncoding.EncodeToString(png), ContentType: "image/png"}, nil
 }
