@@ -1,6 +1,6 @@
 // Package client is the Go client of the agent's JSON-RPC WebSocket API,
-// used by the CLI verbs, the tray (when it attaches to a running agent) and
-// the tests.
+// used by the CLI verbs, the benchmarks and the tests. It speaks through
+// package wire's shapes (method names, params, results, events).
 package client
 
 import (
@@ -17,7 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/wire"
 )
 
 // Error is an error reply from the agent.
@@ -56,7 +56,10 @@ type Options struct {
 	Origin      string      // act as a page from this origin (tests)
 	ReadLimit   int64       // default 64 MiB
 	EventBuffer int         // notifications buffered before they are dropped (default 4096)
-	Header      http.Header // more handshake headers (tests: a Cookie)
+	Header      http.Header // more handshake headers (tests)
+	// Subprotocols offered in the handshake (the panel's admin session:
+	// edge.AdminProtocol and edge.SessionProtocol + secret).
+	Subprotocols []string
 }
 
 // Client is one connection to the agent. Safe for concurrent use.
@@ -93,7 +96,7 @@ func Dial(ctx context.Context, url string, opt Options) (*Client, error) {
 	if opt.Origin != "" {
 		h.Set("Origin", opt.Origin)
 	}
-	ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: h})
+	ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: h, Subprotocols: opt.Subprotocols})
 	if err != nil {
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
@@ -158,19 +161,6 @@ func (c *Client) readLoop() {
 }
 
 func (c *Client) handle(data []byte) {
-	var msg struct {
-		ID     json.RawMessage `json:"id"`
-		Method string          `json:"method"`
-		Params json.RawMessage `json:"params"`
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Code    int    `json:"code"`
-			Message string `json:"message"`
-			Data    struct {
-				Reason string `json:"reason"`
-			} `json:"data"`
-		} `json:"error"`
-	}
 	if data[0] == '[' { // batch reply
 		var items []json.RawMessage
 		if json.Unmarshal(data, &items) == nil {
@@ -180,6 +170,7 @@ func (c *Client) handle(data []byte) {
 		}
 		return
 	}
+	var msg wire.Message
 	if err := json.Unmarshal(data, &msg); err != nil {
 		return
 	}
@@ -214,10 +205,11 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	}
 	c.pending[id] = ch
 	c.mu.Unlock()
-	req := map[string]any{"jsonrpc": "2.0", "id": json.Number(id), "method": method}
-	if params != nil {
-		req["params"] = params
-	}
+	// wire.Request with params not yet encoded (the outer Params wins).
+	req := struct {
+		wire.Request
+		Params any `json:"params,omitempty"`
+	}{Request: wire.Request{JSONRPC: wire.JSONRPC, ID: json.RawMessage(id), Method: method}, Params: params}
 	data, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", method, err)
@@ -252,83 +244,65 @@ func (c *Client) forget(id string) {
 	c.mu.Unlock()
 }
 
-// Hello is the agent's self-description.
-type Hello struct {
-	Name           string `json:"name"`
-	Version        string `json:"version"`
-	Protocol       int    `json:"protocol"`
-	Origin         string `json:"origin"`
-	Admin          bool   `json:"admin"`
-	DefaultPrinter string `json:"defaultPrinter"`
-}
+// Hello is the agent's self-description (hello's result).
+type Hello = wire.HelloResult
 
 // Hello calls hello.
 func (c *Client) Hello(ctx context.Context) (Hello, error) {
 	var h Hello
-	err := c.Call(ctx, "hello", map[string]any{"client": "labelbridge-go"}, &h)
+	err := c.Call(ctx, wire.MethodHello, wire.HelloParams{Client: "labelbridge-go"}, &h)
 	return h, err
 }
 
 // Printers calls printers.list.
-func (c *Client) Printers(ctx context.Context) ([]printing.Printer, error) {
-	var r struct{ Printers []printing.Printer }
-	err := c.Call(ctx, "printers.list", nil, &r)
+func (c *Client) Printers(ctx context.Context) ([]wire.Printer, error) {
+	var r wire.PrintersResult
+	err := c.Call(ctx, wire.MethodPrintersList, nil, &r)
 	return r.Printers, err
 }
 
 // Raw is raw printer data for PrintParams.
-type Raw struct {
-	Language string  `json:"language,omitempty"`
-	Data     *string `json:"data,omitempty"`
-	Base64   *string `json:"base64,omitempty"`
-}
+type Raw = wire.Raw
 
 // PrintParams are the print method's params.
-type PrintParams struct {
-	Printer        string          `json:"printer,omitempty"`
-	Label          json.RawMessage `json:"label,omitempty"`
-	Raw            *Raw            `json:"raw,omitempty"`
-	Copies         int             `json:"copies,omitempty"`
-	IdempotencyKey string          `json:"idempotencyKey,omitempty"`
-	Title          string          `json:"title,omitempty"`
-}
+type PrintParams = wire.PrintParams
 
 // Print calls print and returns the stored job.
-func (c *Client) Print(ctx context.Context, p PrintParams) (printing.Job, error) {
-	var r struct{ Job printing.Job }
-	err := c.Call(ctx, "print", p, &r)
+func (c *Client) Print(ctx context.Context, p PrintParams) (wire.Job, error) {
+	var r wire.PrintResult
+	err := c.Call(ctx, wire.MethodPrint, p, &r)
 	return r.Job, err
 }
 
 // Job calls jobs.get.
-func (c *Client) Job(ctx context.Context, id string) (printing.Job, error) {
-	return c.jobCall(ctx, "jobs.get", id)
+func (c *Client) Job(ctx context.Context, id string) (wire.Job, error) {
+	return c.jobCall(ctx, wire.MethodJobsGet, id)
 }
 
 // Cancel calls jobs.cancel.
-func (c *Client) Cancel(ctx context.Context, id string) (printing.Job, error) {
-	return c.jobCall(ctx, "jobs.cancel", id)
+func (c *Client) Cancel(ctx context.Context, id string) (wire.Job, error) {
+	return c.jobCall(ctx, wire.MethodJobsCancel, id)
 }
 
 // Retry calls jobs.retry.
-func (c *Client) Retry(ctx context.Context, id string) (printing.Job, error) {
-	return c.jobCall(ctx, "jobs.retry", id)
+func (c *Client) Retry(ctx context.Context, id string) (wire.Job, error) {
+	return c.jobCall(ctx, wire.MethodJobsRetry, id)
 }
 
-func (c *Client) jobCall(ctx context.Context, method, id string) (printing.Job, error) {
-	var r struct{ Job printing.Job }
-	err := c.Call(ctx, method, map[string]string{"job": id}, &r)
+func (c *Client) jobCall(ctx context.Context, method, id string) (wire.Job, error) {
+	var r wire.JobResult
+	err := c.Call(ctx, method, wire.JobParams{Job: id}, &r)
 	return r.Job, err
 }
 
-// Subscribe calls subscribe.
+// Subscribe calls subscribe (wire.TopicJobs, wire.TopicPrinters, …).
 func (c *Client) Subscribe(ctx context.Context, topics ...string) error {
-	return c.Call(ctx, "subscribe", map[string]any{"topics": topics}, nil)
+	return c.Call(ctx, wire.MethodSubscribe, wire.TopicsParams{Topics: topics}, nil)
 }
 
 // WaitJob waits until job id reaches a terminal state, using job events
 // (Subscribe to "jobs" first) and a jobs.get to close the race.
-func (c *Client) WaitJob(ctx context.Context, id string) (printing.Job, error) {
+func (c *Client) WaitJob(ctx context.Context, id string) (wire.Job, error) {
 	j, err := c.Job(ctx, id)
 	if err != nil || j.State.Terminal() {
 		return j, err
@@ -339,10 +313,10 @@ func (c *Client) WaitJob(ctx context.Context, id string) (printing.Job, error) {
 			if !ok {
 				return j, fmt.Errorf("connection closed while waiting for job %s: %w", id, c.Err())
 			}
-			if n.Method != "job" {
+			if n.Method != wire.EventJob {
 				continue
 			}
-			var ev printing.Job
+			var ev wire.Job
 			if json.Unmarshal(n.Params, &ev) == nil && ev.ID == id && ev.State.Terminal() {
 				return ev, nil
 			}
