@@ -35,6 +35,10 @@ export interface ConnectOptions {
     backoffMax?: number;
     /** Where users get the agent; named in the agent_not_running hint. */
     installUrl?: string;
+    /** WebSocket subprotocols offered on every (re)connect; pages need none (the panel offers its admin session). */
+    protocols?: readonly string[];
+    /** Topics subscribed to on every (re)connect (default ["jobs", "printers"]; "sites" needs an admin connection). */
+    topics?: readonly Topic[];
     /** For tests and non-browser hosts. */
     WebSocket?: unknown;
     fetch?: typeof fetch;
@@ -171,6 +175,21 @@ export interface AgentInfo {
     methods: string[];
     [field: string]: unknown;
 }
+/** A site (origin) as the panel lists it. */
+export interface Site {
+    origin: string;
+    state: "allowed" | "pending" | "denied" | (string & {});
+    locked?: boolean;
+    attempts?: number;
+    lastSeen?: string;
+    [field: string]: unknown;
+}
+/** The "sites" event (admin connections subscribed to "sites"): every site, whether the list is locked by policy, how many wait. */
+export interface SitesUpdate {
+    sites: Site[];
+    locked: boolean;
+    pending: number;
+}
 export declare const VERSION: string;
 export declare const PROTOCOL: number;
 /** Ports tried in order: the default 19810, then where admins put a second or third agent (multi-user PCs). */
@@ -212,6 +231,8 @@ export interface Status {
 export interface EventMap {
     job: Job;
     printers: Printer[];
+    /** Admin connections subscribed to the "sites" topic only. */
+    sites: SitesUpdate;
     status: Status;
 }
 /** Connects to the agent (trying the known ports) and resolves with a Client. */
@@ -241,7 +262,7 @@ export declare class Client {
     get port(): number;
     /** The agent's hello: name, version, protocol, origin, defaultPrinter, maxMessageBytes, methods. */
     get info(): AgentInfo | null;
-    /** Listens to "job" (a Job), "printers" (Printer[]) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+    /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
     on<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): () => void;
     off<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): void;
     /** The printers, the default first. */

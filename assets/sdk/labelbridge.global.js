@@ -79,7 +79,7 @@
       let ws;
       try {
         const WS = o.WebSocket;
-        ws = new WS(`ws://${o.host}:${port}/ws`);
+        ws = new WS(`ws://${o.host}:${port}/ws`, o.protocols.length ? Array.from(o.protocols) : void 0);
       } catch (e) {
         reject(new LabelbridgeError("connection_failed", `Cannot open ws://${o.host}:${port}/ws: ${e.message}`, { cause: e, port }));
         return;
@@ -190,7 +190,8 @@
   var VERSION = "1.0.0";
   var PROTOCOL = 1;
   var DEFAULT_PORTS = Object.freeze([19810, 19811, 19812]);
-  var EVENTS = ["job", "printers", "status"];
+  var EVENTS = ["job", "printers", "sites", "status"];
+  var TOPICS = ["jobs", "printers", "sites"];
   var TERMINAL = ["done", "failed", "canceled"];
   var DEFAULTS = {
     ports: DEFAULT_PORTS,
@@ -208,6 +209,10 @@
     backoffMax: 1e4,
     installUrl: "",
     // named in the "agent not running" hint
+    protocols: [],
+    // WebSocket subprotocols (the panel's admin session)
+    topics: ["jobs", "printers"],
+    // subscribed to on every (re)connect
     WebSocket: void 0,
     // injectable (tests, non-browser hosts)
     fetch: void 0
@@ -239,7 +244,7 @@
       this._nextId = 0;
       this._outbox = /* @__PURE__ */ new Map();
       // id → request not yet answered (insertion order = send order)
-      this._listeners = { job: /* @__PURE__ */ new Set(), printers: /* @__PURE__ */ new Set(), status: /* @__PURE__ */ new Set() };
+      this._listeners = { job: /* @__PURE__ */ new Set(), printers: /* @__PURE__ */ new Set(), sites: /* @__PURE__ */ new Set(), status: /* @__PURE__ */ new Set() };
       this._jobs = /* @__PURE__ */ new Map();
       // job id → last seen Job (bounded)
       this._waiters = /* @__PURE__ */ new Map();
@@ -257,6 +262,12 @@
       o.fetch = o.fetch || globalThis.fetch && globalThis.fetch.bind(globalThis);
       if (!o.WebSocket || !o.fetch) throw new TypeError("labelbridge: this environment has no WebSocket or fetch");
       o.ports = Array.from(o.ports);
+      if (!Array.isArray(o.protocols) || o.protocols.some((p) => typeof p !== "string")) throw new TypeError("labelbridge: protocols must be a list of strings");
+      o.protocols = Array.from(o.protocols);
+      for (const t of o.topics) {
+        if (!TOPICS.includes(t)) throw new TypeError(`labelbridge: topics: "${t}" is not a topic (use ${TOPICS.join(", ")})`);
+      }
+      o.topics = Array.from(o.topics);
       this._o = o;
       this._kick = () => {
         if (this._state === "reconnecting" && (typeof document === "undefined" || document.visibilityState !== "hidden")) {
@@ -278,7 +289,7 @@
     get info() {
       return this._info;
     }
-    /** Listens to "job" (a Job), "printers" (Printer[]) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+    /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
     on(event, fn) {
       if (!EVENTS.includes(event)) throw new TypeError(`labelbridge: unknown event "${event}" (use ${EVENTS.join(", ")})`);
       if (typeof fn !== "function") throw new TypeError("labelbridge: on() needs a function");
@@ -432,8 +443,7 @@
         this._info = info;
       }, () => {
       });
-      const topics = ["jobs", "printers"];
-      this._request("subscribe", { topics }, { now: true }).catch(() => {
+      this._request("subscribe", { topics: this._o.topics }, { now: true }).catch(() => {
       });
       for (const e of this._outbox.values()) {
         if (!e.sentOn) this._send(e);
@@ -510,6 +520,8 @@
         this._emit("job", msg.params);
       } else if (msg.method === "printers" && msg.params) {
         this._emit("printers", msg.params.printers || []);
+      } else if (msg.method === "sites" && msg.params) {
+        this._emit("sites", msg.params);
       }
     }
     _onClose(ws, ev) {

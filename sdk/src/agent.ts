@@ -4,6 +4,7 @@
 // with a reason and a hint.
 
 import { LabelbridgeError } from "./labelbridge";
+import type { Topic } from "./types";
 
 /** The browser WebSocket as the client uses it (injectable for tests and other hosts). */
 export interface Socket {
@@ -28,6 +29,8 @@ export interface Options {
   backoffMin: number;
   backoffMax: number;
   installUrl: string;
+  protocols: readonly string[];
+  topics: readonly Topic[];
   WebSocket: unknown;
   fetch: typeof fetch | undefined;
 }
@@ -116,8 +119,8 @@ export function openSocket(o: Options, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     let ws: Socket;
     try {
-      const WS = o.WebSocket as new (url: string) => Socket;
-      ws = new WS(`ws://${o.host}:${port}/ws`);
+      const WS = o.WebSocket as new (url: string, protocols?: string[]) => Socket;
+      ws = new WS(`ws://${o.host}:${port}/ws`, o.protocols.length ? Array.from(o.protocols) : undefined);
     } catch (e) {
       reject(new LabelbridgeError("connection_failed", `Cannot open ws://${o.host}:${port}/ws: ${(e as Error).message}`, { cause: e, port }));
       return;

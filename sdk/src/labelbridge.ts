@@ -13,7 +13,7 @@
 // waiters) that reads best whole; finding the agent is in agent.ts, print
 // parameters in params.ts, the wire's shapes in types.ts.
 
-import type { AgentInfo, ConnectOptions, ErrorReason, Job, JobFilter, Label, Notification, PrintOptions, Printer, Raw, Topic } from "./types";
+import type { AgentInfo, ConnectOptions, ErrorReason, Job, JobFilter, Label, Notification, PrintOptions, Printer, Raw, SitesUpdate, Topic } from "./types";
 import { openSocket, probe, type Options, type Socket } from "./agent";
 import { printParams, invalid, closedError, utf8Length, PRINT_OPTIONS } from "./params";
 
@@ -24,7 +24,8 @@ export const PROTOCOL: number = 1;
 /** Ports tried in order: the default 19810, then where admins put a second or third agent (multi-user PCs). */
 export const DEFAULT_PORTS: readonly number[] = Object.freeze([19810, 19811, 19812]);
 
-const EVENTS = ["job", "printers", "status"] as const;
+const EVENTS = ["job", "printers", "sites", "status"] as const;
+const TOPICS: readonly Topic[] = ["jobs", "printers", "sites"];
 const TERMINAL: readonly string[] = ["done", "failed", "canceled"];
 const DEFAULTS: Options = {
   ports: DEFAULT_PORTS,
@@ -37,6 +38,8 @@ const DEFAULTS: Options = {
   backoffMin: 250,
   backoffMax: 10000,
   installUrl: "", // named in the "agent not running" hint
+  protocols: [], // WebSocket subprotocols (the panel's admin session)
+  topics: ["jobs", "printers"], // subscribed to on every (re)connect
   WebSocket: undefined, // injectable (tests, non-browser hosts)
   fetch: undefined,
 };
@@ -91,6 +94,8 @@ export interface Status {
 export interface EventMap {
   job: Job;
   printers: Printer[];
+  /** Admin connections subscribed to the "sites" topic only. */
+  sites: SitesUpdate;
   status: Status;
 }
 
@@ -137,7 +142,7 @@ export class Client {
   private _info: AgentInfo | null = null;
   private _nextId = 0;
   private _outbox = new Map<number, Pending>(); // id → request not yet answered (insertion order = send order)
-  private _listeners: Record<keyof EventMap, Set<Listener>> = { job: new Set(), printers: new Set(), status: new Set() };
+  private _listeners: Record<keyof EventMap, Set<Listener>> = { job: new Set(), printers: new Set(), sites: new Set(), status: new Set() };
   private _jobs = new Map<string, Job>(); // job id → last seen Job (bounded)
   private _waiters = new Map<string, Set<Waiter>>(); // job id → Set of waitJob callbacks
   private _attempt = 0;
@@ -157,6 +162,12 @@ export class Client {
     o.fetch = o.fetch || (globalThis.fetch && globalThis.fetch.bind(globalThis));
     if (!o.WebSocket || !o.fetch) throw new TypeError("labelbridge: this environment has no WebSocket or fetch");
     o.ports = Array.from(o.ports);
+    if (!Array.isArray(o.protocols) || o.protocols.some((p) => typeof p !== "string")) throw new TypeError("labelbridge: protocols must be a list of strings");
+    o.protocols = Array.from(o.protocols);
+    for (const t of o.topics) {
+      if (!TOPICS.includes(t)) throw new TypeError(`labelbridge: topics: "${t}" is not a topic (use ${TOPICS.join(", ")})`);
+    }
+    o.topics = Array.from(o.topics);
     this._o = o;
     this._kick = () => {
       if (this._state === "reconnecting" && (typeof document === "undefined" || document.visibilityState !== "hidden")) {
@@ -173,7 +184,7 @@ export class Client {
   /** The agent's hello: name, version, protocol, origin, defaultPrinter, maxMessageBytes, methods. */
   get info(): AgentInfo | null { return this._info; }
 
-  /** Listens to "job" (a Job), "printers" (Printer[]) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+  /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
   on<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): () => void {
     if (!(EVENTS as readonly string[]).includes(event)) throw new TypeError(`labelbridge: unknown event "${event}" (use ${EVENTS.join(", ")})`);
     if (typeof fn !== "function") throw new TypeError("labelbridge: on() needs a function");
@@ -335,8 +346,7 @@ export class Client {
     // hello and subscribe go first; the server handles one socket's messages in order.
     this._request("hello", { client: "labelbridge.js", version: VERSION, protocol: PROTOCOL }, { now: true })
       .then((info) => { this._info = info; }, () => {});
-    const topics: Topic[] = ["jobs", "printers"];
-    this._request("subscribe", { topics }, { now: true }).catch(() => {});
+    this._request("subscribe", { topics: this._o.topics }, { now: true }).catch(() => {});
     for (const e of this._outbox.values()) {
       if (!e.sentOn) this._send(e);
     }
@@ -407,6 +417,8 @@ export class Client {
       this._emit("job", msg.params);
     } else if (msg.method === "printers" && msg.params) {
       this._emit("printers", msg.params.printers || []);
+    } else if (msg.method === "sites" && msg.params) {
+      this._emit("sites", msg.params);
     }
   }
 

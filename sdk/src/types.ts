@@ -104,6 +104,10 @@ export interface ConnectOptions {
   backoffMax?: number;
   /** Where users get the agent; named in the agent_not_running hint. */
   installUrl?: string;
+  /** WebSocket subprotocols offered on every (re)connect; pages need none (the panel offers its admin session). */
+  protocols?: readonly string[];
+  /** Topics subscribed to on every (re)connect (default ["jobs", "printers"]; "sites" needs an admin connection). */
+  topics?: readonly Topic[];
   /** For tests and non-browser hosts. */
   WebSocket?: unknown;
   fetch?: typeof fetch;
@@ -251,4 +255,21 @@ export interface AgentInfo {
   maxMessageBytes: number;
   methods: string[];
   [field: string]: unknown;
+}
+
+/** A site (origin) as the panel lists it. */
+export interface Site {
+  origin: string;
+  state: "allowed" | "pending" | "denied" | (string & {});
+  locked?: boolean;
+  attempts?: number;
+  lastSeen?: string;
+  [field: string]: unknown;
+}
+
+/** The "sites" event (admin connections subscribed to "sites"): every site, whether the list is locked by policy, how many wait. */
+export interface SitesUpdate {
+  sites: Site[];
+  locked: boolean;
+  pending: number;
 }

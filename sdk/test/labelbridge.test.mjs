@@ -30,6 +30,7 @@ class FakeAgent {
     this.maxMessageBytes = 16 << 20;
     this.failPrint = null; // {code, message, reason}
     this.waiters = [];
+    this.protocolsOffered = []; // the second argument of each new WebSocket
     const agent = this;
     this.fetch = async (url) => {
       assert.match(String(url), /^http:\/\/127\.0\.0\.1:\d+\/healthz$/);
@@ -37,9 +38,10 @@ class FakeAgent {
       return { json: async () => ({ name: "labelbridge", version: "test", protocol: 1, origin: "http://page.test", originAllowed: agent.originStatus === "allowed", originStatus: agent.originStatus }) };
     };
     this.WebSocket = class {
-      constructor(url) {
+      constructor(url, protocols) {
         assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
         agent.wsAttempts++;
+        agent.protocolsOffered.push(protocols);
         this.readyState = 0;
         later(() => {
           if (!agent.up || agent.originStatus !== "allowed") {
@@ -422,6 +424,35 @@ test("connect tries the known ports (an undefined option keeps its default) and 
   } finally {
     lb.close();
   }
+});
+
+test("an admin client offers its WebSocket subprotocols on every connect, subscribes to its topics and hears sites events", async () => {
+  const agent = new FakeAgent();
+  const protocols = ["labelbridge.admin", "labelbridge.session.s3cret"];
+  const lb = await connect(agent.options({ protocols, topics: ["jobs", "printers", "sites"] }));
+  const sites = [];
+  lb.on("sites", (v) => sites.push(v));
+  try {
+    await agent.until(() => agent.received.some((m) => m.method === "subscribe"), "subscribe");
+    assert.deepEqual(agent.received.find((m) => m.method === "subscribe").params, { topics: ["jobs", "printers", "sites"] });
+    const update = { sites: [{ origin: "https://wms.example", state: "pending" }], locked: false, pending: 1 };
+    for (const ws of agent.sockets) ws.deliver({ jsonrpc: "2.0", method: "sites", params: update });
+    await agent.until(() => sites.length === 1, "a sites event");
+    assert.deepEqual(sites[0], update);
+    agent.kill();
+    await agent.until(() => lb.state === "reconnecting", "reconnecting");
+    agent.up = true;
+    await agent.until(() => lb.state === "connected", "connected again");
+    assert.equal(agent.protocolsOffered.length, 2);
+    for (const p of agent.protocolsOffered) assert.deepEqual(p, protocols);
+  } finally {
+    lb.close();
+  }
+  const plain = await connect(agent.options());
+  plain.close();
+  assert.equal(agent.protocolsOffered.at(-1), undefined, "a page offers no subprotocol by default");
+  await assert.rejects(connect(agent.options({ topics: ["weather"] })), /topics: "weather" is not a topic/);
+  await assert.rejects(connect(agent.options({ protocols: "labelbridge.admin" })), /protocols must be a list of strings/);
 });
 
 test("unknown connect options are refused", async () => {
