@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/internal/atomicfile"
+	"github.com/labelbridge/labelbridge/internal/strictjson"
 	"github.com/labelbridge/labelbridge/origins"
 )
 
@@ -273,18 +274,21 @@ type Loaded struct {
 // decodeStrict decodes JSON into v, failing on unknown keys with the key
 // named, and on trailing data.
 func decodeStrict(data []byte, v any, what string) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", what, describeJSONError(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	err := strictjson.Decode(data, v)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, strictjson.ErrTrailingData):
 		return fmt.Errorf("%s: unexpected data after the JSON object", what)
 	}
-	return nil
+	return fmt.Errorf("%s: %w", what, describeJSONError(err))
 }
 
 func describeJSONError(err error) error {
+	var uf *strictjson.UnknownFieldError
+	if errors.As(err, &uf) {
+		return fmt.Errorf("unknown key %q", uf.Field)
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return fmt.Errorf("%s: want %s, got JSON %s", te.Field, te.Type, te.Value)
@@ -295,9 +299,6 @@ func describeJSONError(err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
-	}
-	if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return fmt.Errorf("unknown key %s", msg)
 	}
 	if strings.HasPrefix(err.Error(), "json: cannot unmarshal") || strings.Contains(err.Error(), "want a duration") {
 		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
