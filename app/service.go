@@ -1,27 +1,20 @@
 package main
 
 // `labelbridge service …`: run the headless agent under the OS service
-// manager (kardianos/service: a systemd --user unit on Linux, a
-// ~/Library/LaunchAgents plist on macOS, a Windows service), and
-// `service policy`, which writes the machine-wide admin policy for
-// installers (the MSI runs it as a custom action).
+// manager (internal/svc), and `service policy`, which writes the
+// machine-wide admin policy for installers (internal/adminpolicy; the MSI
+// runs it as a custom action).
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
-
-	"github.com/kardianos/service"
 
 	"github.com/labelbridge/labelbridge/config"
-	"github.com/labelbridge/labelbridge/internal/atomicfile"
-	"github.com/labelbridge/labelbridge/origins"
+	"github.com/labelbridge/labelbridge/internal/adminpolicy"
+	"github.com/labelbridge/labelbridge/internal/svc"
 )
 
 const serviceUsage = `Usage:
@@ -40,9 +33,6 @@ const serviceUsage = `Usage:
 
 LABELBRIDGE_HOME and LABELBRIDGE_POLICY set at install time are passed on to the service.
 `
-
-// serviceName is the unit/plist/service name.
-const serviceName = "labelbridge"
 
 // Exit statuses of `service status` (as systemctl and LSB init scripts).
 const (
@@ -74,68 +64,6 @@ func runService(args []string) error {
 	}
 }
 
-// serviceSpec is what the service is made of, independent of the OS.
-type serviceSpec struct {
-	Exe  string
-	Port int               // 0: the config's port
-	Env  map[string]string // passed on to the service
-}
-
-// serviceConfig builds the kardianos config. The service runs
-// serviceRunArgs (serve on Linux and macOS; `service run` on Windows,
-// which must answer the service control manager).
-func serviceConfig(spec serviceSpec) *service.Config {
-	args := append([]string(nil), serviceRunArgs...)
-	if spec.Port > 0 {
-		args = append(args, "--port", strconv.Itoa(spec.Port))
-	}
-	return &service.Config{
-		Name:        serviceName,
-		DisplayName: "Labelbridge",
-		Description: "Labelbridge label printing agent (headless): lets web pages print on this PC's label printers.",
-		Executable:  spec.Exe,
-		Arguments:   args,
-		EnvVars:     spec.Env,
-		Option: service.KeyValue{
-			"UserService": true,         // systemd --user / ~/Library/LaunchAgents; ignored on Windows
-			"Restart":     "on-failure", // systemd
-			"KeepAlive":   true,         // launchd
-			"RunAtLoad":   true,         // launchd
-			"OnFailure":   "restart",    // Windows
-		},
-	}
-}
-
-// serviceEnv is the environment the service inherits from the installing
-// shell: only Labelbridge's own variables.
-func serviceEnv() map[string]string {
-	env := map[string]string{}
-	for _, k := range []string{"LABELBRIDGE_HOME", "LABELBRIDGE_POLICY"} {
-		if v := os.Getenv(k); v != "" {
-			if k == "LABELBRIDGE_HOME" {
-				if abs, err := filepath.Abs(v); err == nil {
-					v = abs
-				}
-			}
-			env[k] = v
-		}
-	}
-	return env
-}
-
-// newService makes the kardianos service, after checking that this
-// machine's service manager can run it.
-func newService(spec serviceSpec, prg service.Interface) (service.Service, error) {
-	if err := checkServiceManager(service.ChosenSystem()); err != nil {
-		return nil, err
-	}
-	s, err := service.New(prg, serviceConfig(spec))
-	if err != nil {
-		return nil, fmt.Errorf("service: %w", err)
-	}
-	return s, nil
-}
-
 func parsePortFlag(name string, args []string) (int, error) {
 	fs := flag.NewFlagSet("service "+name, flag.ContinueOnError)
 	port := fs.Int("port", 0, "port the service listens on (default: config, LABELBRIDGE_PORT or 19810)")
@@ -152,30 +80,17 @@ func parsePortFlag(name string, args []string) (int, error) {
 }
 
 func serviceControl(action string, args []string) error {
-	spec := serviceSpec{Env: serviceEnv()}
+	port := 0
 	if action == "install" {
-		port, err := parsePortFlag(action, args)
-		if err != nil {
+		var err error
+		if port, err = parsePortFlag(action, args); err != nil {
 			return err
 		}
-		spec.Port = port
 	} else if len(args) > 0 {
 		return fmt.Errorf("service %s: unexpected argument %q", action, args[0])
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("service %s: find this program: %w", action, err)
-	}
-	if exe, err = filepath.EvalSymlinks(exe); err != nil {
-		return fmt.Errorf("service %s: find this program: %w", action, err)
-	}
-	spec.Exe = exe
-	s, err := newService(spec, &serviceProgram{})
-	if err != nil {
+	if err := svc.Control(action, port); err != nil {
 		return err
-	}
-	if err := service.Control(s, action); err != nil {
-		return fmt.Errorf("service %s: %w%s", action, err, serviceHint(err))
 	}
 	fmt.Printf("labelbridge service: %s done\n", action)
 	return nil
@@ -185,74 +100,20 @@ func serviceStatus(args []string, out io.Writer) error {
 	if len(args) > 0 {
 		return fmt.Errorf("service status: unexpected argument %q", args[0])
 	}
-	s, err := newService(serviceSpec{Exe: "labelbridge"}, &serviceProgram{})
+	st, err := svc.Status()
 	if err != nil {
 		return err
 	}
-	st, err := s.Status()
-	switch {
-	case errors.Is(err, service.ErrNotInstalled):
+	switch st {
+	case svc.NotInstalled:
 		fmt.Fprintln(out, "labelbridge service: not installed")
 		return &exitError{code: statusExitNotInstalled, err: errors.New("service is not installed (labelbridge service install)")}
-	case err != nil:
-		return fmt.Errorf("service status: %w%s", err, serviceHint(err))
-	case st == service.StatusRunning:
-		fmt.Fprintln(out, "labelbridge service: running")
-		return nil
-	case st == service.StatusStopped:
+	case svc.Stopped:
 		fmt.Fprintln(out, "labelbridge service: stopped")
 		return &exitError{code: statusExitStopped, err: errors.New("service is stopped (labelbridge service start)")}
-	default:
-		return fmt.Errorf("service status: unknown state %d", st)
 	}
-}
-
-// serviceHint explains the usual reason a service manager call fails.
-func serviceHint(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "Failed to connect to bus"), strings.Contains(msg, "XDG_RUNTIME_DIR"):
-		return " (no systemd --user session: log in as that user, or run `loginctl enable-linger $USER`)"
-	case strings.Contains(msg, "Access is denied"):
-		return " (a Windows service needs an administrator prompt)"
-	}
-	return ""
-}
-
-// serviceProgram is the agent as a kardianos program: Start must not
-// block, Stop returns within seconds.
-type serviceProgram struct {
-	port   int
-	agent  *agent
-	closer io.Closer
-}
-
-func (p *serviceProgram) Start(service.Service) error {
-	cfg, err := loadConfig(p.port)
-	if err != nil {
-		return err
-	}
-	log, closer, err := agentLogger(cfg)
-	if err != nil {
-		return err
-	}
-	a, err := startAgent(cfg, log, agentOptions{})
-	if err != nil {
-		closer.Close()
-		return err
-	}
-	p.agent, p.closer = a, closer
+	fmt.Fprintln(out, "labelbridge service: running")
 	return nil
-}
-
-func (p *serviceProgram) Stop(service.Service) error {
-	if p.agent == nil {
-		return nil
-	}
-	err := stopAgent(p.agent)
-	p.closer.Close()
-	p.agent = nil
-	return err
 }
 
 // serviceRun is what the service manager starts: the agent, stopped by
@@ -262,68 +123,37 @@ func serviceRun(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := service.New(&serviceProgram{port: port}, serviceConfig(serviceSpec{Port: port}))
-	if err != nil {
-		return fmt.Errorf("service run: %w", err)
-	}
-	if err := s.Run(); err != nil {
-		return fmt.Errorf("service run: %w", err)
-	}
-	return nil
-}
-
-// adminPolicy is the file `service policy` writes (a subset of
-// config.Policy: the loader accepts any config key).
-type adminPolicy struct {
-	AllowedOrigins     []string `json:"allowedOrigins"`
-	LockAllowedOrigins bool     `json:"lockAllowedOrigins,omitempty"`
-}
-
-// parseYes reads an installer property: "", 0, no, false = off; 1, yes,
-// true, on = on.
-func parseYes(name, v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "0", "no", "false", "off":
-		return false, nil
-	case "1", "yes", "true", "on":
-		return true, nil
-	}
-	return false, fmt.Errorf("--%s: want yes or no (1 or 0), got %q", name, v)
-}
-
-// parseOriginList splits a comma, semicolon or space separated list and
-// checks every origin, naming the bad one.
-func parseOriginList(s string) ([]string, error) {
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' })
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range fields {
-		p, err := origins.Parse(f)
-		if err != nil {
-			return nil, err
-		}
-		if o := p.String(); !seen[o] {
-			seen[o] = true
-			out = append(out, o)
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("--allowed-origins: no origins given (e.g. https://wms.example.com)")
-	}
-	return out, nil
-}
-
-// chromeURLPattern turns an allow-list origin into Chrome's URL pattern
-// syntax ("https://*.example.com" → "https://[*.]example.com").
-func chromeURLPattern(origin string) string {
-	scheme, rest, ok := strings.Cut(origin, "://")
-	if !ok {
-		return origin
-	}
-	if host, found := strings.CutPrefix(rest, "*."); found {
-		rest = "[*.]" + host
-	}
-	return scheme + "://" + rest
+	var (
+		a      *agent
+		closer io.Closer
+	)
+	return svc.Run(port, svc.Program{
+		OnStart: func() error {
+			cfg, err := loadConfig(port)
+			if err != nil {
+				return err
+			}
+			log, c, err := agentLogger(cfg)
+			if err != nil {
+				return err
+			}
+			if a, err = startAgent(cfg, log, agentOptions{}); err != nil {
+				c.Close()
+				return err
+			}
+			closer = c
+			return nil
+		},
+		OnStop: func() error {
+			if a == nil {
+				return nil
+			}
+			err := stopAgent(a)
+			closer.Close()
+			a = nil
+			return err
+		},
+	})
 }
 
 func runPolicy(args []string, out io.Writer) error {
@@ -351,78 +181,38 @@ func runPolicy(args []string, out io.Writer) error {
 		if *list != "" || *lock != "" || *browser != "" {
 			return errors.New("service policy: --remove takes only --file")
 		}
-		return removePolicy(path, out)
+		removed, err := adminpolicy.Remove(path)
+		switch {
+		case err != nil:
+			return fmt.Errorf("service policy: %w", err)
+		case removed:
+			fmt.Fprintf(out, "removed admin policy %s\n", path)
+		default:
+			fmt.Fprintf(out, "no admin policy at %s\n", path)
+		}
+		return nil
 	}
-	lockOn, err := parseYes("lock", *lock)
+	lockOn, err := adminpolicy.ParseYes(*lock)
 	if err != nil {
-		return fmt.Errorf("service policy: %w", err)
+		return fmt.Errorf("service policy: --lock: %w", err)
 	}
-	browserOn, err := parseYes("browser", *browser)
+	browserOn, err := adminpolicy.ParseYes(*browser)
 	if err != nil {
-		return fmt.Errorf("service policy: %w", err)
+		return fmt.Errorf("service policy: --browser: %w", err)
 	}
-	list2, err := parseOriginList(*list)
+	allowed, err := adminpolicy.ParseOrigins(*list)
 	if err != nil {
-		return fmt.Errorf("service policy: %w", err)
+		return fmt.Errorf("service policy: --allowed-origins: %w", err)
 	}
-	if err := writePolicy(path, adminPolicy{AllowedOrigins: list2, LockAllowedOrigins: lockOn}); err != nil {
-		return err
+	if err := adminpolicy.Write(path, adminpolicy.Policy{AllowedOrigins: allowed, LockAllowedOrigins: lockOn}); err != nil {
+		return fmt.Errorf("service policy: %w", err)
 	}
 	fmt.Fprintf(out, "wrote admin policy %s\n", path)
 	if browserOn {
-		patterns := make([]string, len(list2))
-		for i, o := range list2 {
-			patterns[i] = chromeURLPattern(o)
-		}
-		if err := setBrowserPolicy(patterns); err != nil {
-			return fmt.Errorf("service policy: browser policy: %w", err)
+		if err := adminpolicy.AllowInBrowsers(allowed); err != nil {
+			return fmt.Errorf("service policy: %w", err)
 		}
 		fmt.Fprintln(out, "allowed the origins in the Chrome and Edge local network access policies")
 	}
-	return nil
-}
-
-// writePolicy writes the policy file atomically (readable by every user).
-func writePolicy(path string, pol adminPolicy) error {
-	data, err := json.MarshalIndent(pol, "", "  ")
-	if err != nil {
-		return fmt.Errorf("service policy: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("service policy: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("service policy: %w", err)
-	}
-	return nil
-}
-
-// removePolicy undoes writePolicy and setBrowserPolicy: it removes the
-// browser entries for the file's origins, then the file. Nothing there is
-// not an error (uninstallers run it unconditionally).
-func removePolicy(path string, out io.Writer) error {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(out, "no admin policy at %s\n", path)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("service policy: %w", err)
-	}
-	var pol adminPolicy
-	if err := json.Unmarshal(data, &pol); err == nil && len(pol.AllowedOrigins) > 0 {
-		patterns := make([]string, len(pol.AllowedOrigins))
-		for i, o := range pol.AllowedOrigins {
-			patterns[i] = chromeURLPattern(o)
-		}
-		if err := removeBrowserPolicy(patterns); err != nil {
-			return fmt.Errorf("service policy: browser policy: %w", err)
-		}
-	}
-	if err := os.Remove(path); err != nil {
-		return fmt.Errorf("service policy: %w", err)
-	}
-	_ = os.Remove(filepath.Dir(path)) // only when empty
-	fmt.Fprintf(out, "removed admin policy %s\n", path)
 	return nil
 }

@@ -12,42 +12,8 @@ import (
 	"github.com/kardianos/service"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/svc"
 )
-
-func TestServiceConfig(t *testing.T) {
-	c := serviceConfig(serviceSpec{Exe: "/opt/lb/labelbridge", Port: 19999, Env: map[string]string{"LABELBRIDGE_HOME": "/srv/lb"}})
-	if c.Name != "labelbridge" || c.Executable != "/opt/lb/labelbridge" {
-		t.Errorf("name/executable = %q/%q", c.Name, c.Executable)
-	}
-	want := append(append([]string(nil), serviceRunArgs...), "--port", "19999")
-	if !slices.Equal(c.Arguments, want) {
-		t.Errorf("arguments = %q, want %q", c.Arguments, want)
-	}
-	if v, ok := c.Option["UserService"].(bool); !ok || !v {
-		t.Errorf("UserService option = %v, want true", c.Option["UserService"])
-	}
-	if c.EnvVars["LABELBRIDGE_HOME"] != "/srv/lb" {
-		t.Errorf("env = %v", c.EnvVars)
-	}
-	// Without a port the service takes the config's.
-	if c := serviceConfig(serviceSpec{Exe: "x"}); slices.Contains(c.Arguments, "--port") {
-		t.Errorf("arguments without a port = %q", c.Arguments)
-	}
-}
-
-func TestServiceEnv(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	t.Setenv("LABELBRIDGE_HOME", "home")
-	t.Setenv("LABELBRIDGE_POLICY", "")
-	env := serviceEnv()
-	if got, want := env["LABELBRIDGE_HOME"], filepath.Join(dir, "home"); got != want {
-		t.Errorf("LABELBRIDGE_HOME = %q, want the absolute %q", got, want)
-	}
-	if _, ok := env["LABELBRIDGE_POLICY"]; ok {
-		t.Errorf("an empty LABELBRIDGE_POLICY was passed on: %v", env)
-	}
-}
 
 // On this machine the service commands either work (systemd or launchd)
 // or fail with an error that says what to do; they never panic.
@@ -55,7 +21,7 @@ func TestServiceStatusHere(t *testing.T) {
 	sys := service.ChosenSystem()
 	var out bytes.Buffer
 	err := serviceStatus(nil, &out)
-	if checkServiceManager(sys) != nil {
+	if svc.CheckManager(sys) != nil {
 		if err == nil || !strings.Contains(err.Error(), "per-user services") && !strings.Contains(err.Error(), "no supported service manager") {
 			t.Fatalf("status on %v: err = %v, want the clear no-user-services error", sys, err)
 		}
@@ -166,20 +132,5 @@ func TestPolicyBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused policy was written anyway")
-	}
-}
-
-func TestChromeURLPattern(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"https://wms.example.com":    "https://wms.example.com",
-		"https://*.example.com":      "https://[*.]example.com",
-		"http://localhost:*":         "http://localhost:*",
-		"https://*.example.com:8443": "https://[*.]example.com:8443",
-		"not-an-origin-but-no-panic": "not-an-origin-but-no-panic",
-	} {
-		if got := chromeURLPattern(in); got != want {
-			t.Errorf("chromeURLPattern(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

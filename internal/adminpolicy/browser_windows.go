@@ -1,4 +1,4 @@
-package main
+package adminpolicy
 
 import (
 	"errors"
@@ -6,20 +6,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/kardianos/service"
 	"golang.org/x/sys/windows/registry"
 )
-
-// serviceRunArgs: a Windows service must answer the service control
-// manager, which `service run` does through kardianos.
-var serviceRunArgs = []string{"service", "run"}
-
-func checkServiceManager(sys service.System) error {
-	if sys == nil {
-		return errors.New("service: the Windows service manager is not available")
-	}
-	return nil
-}
 
 // browserPolicyKeys are the Chrome and Edge list policies that let pages
 // from these URLs reach loopback without the Local Network Access prompt

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package svc
 
 import (
 	"strings"
@@ -19,23 +19,20 @@ func (f fakeSystem) New(service.Interface, *service.Config) (service.Service, er
 	return nil, nil
 }
 
-func TestCheckServiceManager(t *testing.T) {
+func TestCheckManager(t *testing.T) {
 	t.Parallel()
 	for _, ok := range []string{"linux-systemd", "darwin-launchd"} {
-		if err := checkServiceManager(fakeSystem{ok}); err != nil {
+		if err := CheckManager(fakeSystem{ok}); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"unix-systemv", "linux-upstart", "linux-openrc"} {
-		err := checkServiceManager(fakeSystem{bad})
+		err := CheckManager(fakeSystem{bad})
 		if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "systemd --user") {
 			t.Errorf("%s: err = %v, want a clear error naming it and systemd --user", bad, err)
 		}
 	}
-	if err := checkServiceManager(nil); err == nil {
+	if err := CheckManager(nil); err == nil {
 		t.Error("no service manager: want an error")
-	}
-	if err := setBrowserPolicy([]string{"https://a.example"}); err == nil {
-		t.Error("setBrowserPolicy outside Windows: want an error that points to the docs")
 	}
 }
