@@ -1,6 +1,6 @@
 //go:build !linux && !darwin && !windows
 
-package main
+package discovery
 
 // No printer discovery on this OS: the virtual and network printers work.
-func discoveryWatchers() []watcher { return nil }
+func Watchers() []Watcher { return nil }

@@ -1,4 +1,4 @@
-package main
+package discovery
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 )
 
 // On macOS: libusb (gousb) in cgo builds.
-func discoveryWatchers() []watcher {
-	return []watcher{{name: "usb", run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
+func Watchers() []Watcher {
+	return []Watcher{{Name: "usb", Run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
 		return usb.Watch(ctx, sp, usb.Options{Logger: log})
 	}}}
 }

@@ -1,4 +1,4 @@
-package main
+package discovery
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 // On Linux: libusb (gousb) when this build has it and libusb starts,
 // otherwise the kernel's /dev/usb/lp* devices. Never both: they would fight
 // over the same printers.
-func discoveryWatchers() []watcher {
-	return []watcher{{name: "usb", run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
+func Watchers() []Watcher {
+	return []Watcher{{Name: "usb", Run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
 		err := usb.Watch(ctx, sp, usb.Options{Logger: log})
 		if err == nil || ctx.Err() != nil {
 			return err

@@ -1,4 +1,4 @@
-package main
+package discovery
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 
 // On Windows: USB printers through the usbprint driver (beside the spooler,
 // no driver change), and installed label-printer queues through the spooler.
-func discoveryWatchers() []watcher {
-	return []watcher{
-		{name: "usbprint", run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
+func Watchers() []Watcher {
+	return []Watcher{
+		{Name: "usbprint", Run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
 			return winusb.Watch(ctx, sp, winusb.Options{Logger: log})
 		}},
-		{name: "spooler", run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
+		{Name: "spooler", Run: func(ctx context.Context, sp *printing.Spooler, log *slog.Logger) error {
 			return winspool.Watch(ctx, sp, winspool.Options{Logger: log})
 		}},
 	}
