@@ -13,8 +13,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/labelbridge/labelbridge/adminauth"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/edge"
+	"github.com/labelbridge/labelbridge/edge/adminauth"
 	"github.com/labelbridge/labelbridge/internal/audit"
 	"github.com/labelbridge/labelbridge/internal/logging"
 	"github.com/labelbridge/labelbridge/internal/portowner"
@@ -38,7 +39,7 @@ type agent struct {
 	virtual *virtual.Printer
 	port    int // the port actually bound
 	token   string
-	auth    *adminauth.Auth // the panel's login codes and sessions (app/panel.go)
+	auth    *adminauth.Auth // the panel's login codes and sessions
 	audit   *audit.Log      // security events (app/audit.go)
 
 	cancel context.CancelFunc
@@ -82,7 +83,6 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.mountPanel()
-	a.mountSDK()
 	a.server.Serve(listeners)
 	a.attachPrinters(ctx)
 	a.startCompat(ctx)
@@ -142,7 +142,7 @@ func (a *agent) build(opt agentOptions) error {
 	if err != nil {
 		return err
 	}
-	a.auth = newPanelAuth(a.port)
+	a.auth = adminauth.New(adminauth.Options{})
 	a.server = wsserver.New(a.spooler, a.sites, wsserver.Options{
 		Port: a.port, Version: version, MaxMessageBytes: int64(cfg.Limits.MaxMessageBytes),
 		Token: a.token, Logger: a.log, Previewer: compiler,
@@ -231,7 +231,7 @@ func startTemporaryAgent(cfg *config.Loaded, level string) (*agent, error) {
 
 // listen binds the loopback listeners, explaining a port that is taken.
 func listen(port int) ([]net.Listener, error) {
-	ls, err := wsserver.Listen(port)
+	ls, err := edge.Listen(port)
 	if err == nil {
 		return ls, nil
 	}

@@ -6,13 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"syscall"
 	"time"
 
 	"github.com/labelbridge/labelbridge/browserprint"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/wsserver"
@@ -65,7 +64,7 @@ func (a *agent) startCompat(ctx context.Context) {
 // until ctx ends.
 func (c *compat) run(ctx context.Context, enabled bool, port int) {
 	var (
-		srvs    []*http.Server
+		srv     *browserprint.Handler // nil while not listening
 		lastErr string
 		retry   <-chan time.Time
 		timer   *time.Timer
@@ -73,13 +72,11 @@ func (c *compat) run(ctx context.Context, enabled bool, port int) {
 	stop := func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		for _, s := range srvs {
-			_ = s.Shutdown(sctx)
-		}
-		if len(srvs) > 0 {
+		if srv != nil {
+			_ = srv.Shutdown(sctx)
 			c.a.log.Info("Browser Print compatibility stopped", "port", port)
 		}
-		srvs = nil
+		srv = nil
 	}
 	apply := func() {
 		if timer != nil {
@@ -87,11 +84,11 @@ func (c *compat) run(ctx context.Context, enabled bool, port int) {
 			retry = nil
 		}
 		lastErr = ""
-		if !enabled || len(srvs) > 0 {
+		if !enabled || srv != nil {
 			return
 		}
 		var err error
-		srvs, err = c.listen(port)
+		srv, err = c.listen(port)
 		if err != nil {
 			lastErr = err.Error()
 			c.a.log.Warn("Browser Print compatibility is on but cannot listen; trying again every 30 s", "port", port, "err", err)
@@ -100,7 +97,7 @@ func (c *compat) run(ctx context.Context, enabled bool, port int) {
 		}
 	}
 	now := func() compatState {
-		return compatState{Enabled: enabled, Port: port, Listening: len(srvs) > 0, Locked: c.locked(), Error: lastErr}
+		return compatState{Enabled: enabled, Port: port, Listening: srv != nil, Locked: c.locked(), Error: lastErr}
 	}
 	apply()
 	defer stop()
@@ -124,8 +121,8 @@ func (c *compat) run(ctx context.Context, enabled bool, port int) {
 }
 
 // listen serves the endpoint on 127.0.0.1:port (and [::1]:port).
-func (c *compat) listen(port int) ([]*http.Server, error) {
-	ls, err := wsserver.Listen(port)
+func (c *compat) listen(port int) (*browserprint.Handler, error) {
+	ls, err := edge.Listen(port)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			who := portowner.Name(port)
@@ -140,19 +137,9 @@ func (c *compat) listen(port int) ([]*http.Server, error) {
 		Port: port, Token: c.a.token, Version: version, MaxBodyBytes: int64(c.a.cfg.Limits.MaxJobBytes) + 1<<20,
 		Logger: c.a.log.With("component", "browserprint"),
 	})
-	var srvs []*http.Server
-	for _, l := range ls {
-		// Headers within 10 s, bodies within the handler's BodyTimeout (408).
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-		srvs = append(srvs, srv)
-		go func(l net.Listener) {
-			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				c.a.log.Error("Browser Print server stopped", "addr", l.Addr(), "err", err)
-			}
-		}(l)
-	}
+	h.Serve(ls) // headers within 10 s, bodies within BodyTimeout (408): the edge's limits
 	c.a.log.Info("Browser Print compatibility listening", "url", fmt.Sprintf("http://127.0.0.1:%d/available", port))
-	return srvs, nil
+	return h, nil
 }
 
 func (c *compat) locked() bool { return c.a.cfg.PolicyKeys["browserPrint"] }

@@ -26,12 +26,16 @@ func TestPanelCommand(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the browser was never opened")
 	}
-	prefix := fmt.Sprintf("http://127.0.0.1:%d/login?code=", a.port)
+	prefix := fmt.Sprintf("http://127.0.0.1:%d/login#code=", a.port)
 	if !strings.HasPrefix(link, prefix) {
 		t.Fatalf("opened %q, want %s…", link, prefix)
 	}
-	if resp, body := fetch(t, panelBrowser(t), link); resp.StatusCode != 200 || !strings.Contains(body, "/panel/panel.js") {
+	if resp, body := fetch(t, panelBrowser(t), link); resp.StatusCode != 200 || !strings.Contains(body, "/panel/login.js") {
 		t.Fatalf("the opened link: %d\n%s", resp.StatusCode, body)
+	}
+	base := fmt.Sprintf("http://127.0.0.1:%d", a.port)
+	if secret, status := postLogin(t, base, base, codeOf(t, link)); status != 200 || secret == "" {
+		t.Fatalf("the opened link's code does not log in: %d", status)
 	}
 
 	free := freePortForTest(t)

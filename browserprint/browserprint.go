@@ -2,9 +2,10 @@
 // Print (GET /available, GET /default, POST /write, POST /read, GET /config)
 // so pages written for Zebra's SDK print through Labelbridge to printers of
 // any brand. It runs on its own loopback port (9100 like Zebra's app, when
-// the user turns it on) with the same checks as the main API: the Host must
-// be a loopback name with that port (DNS-rebinding defence) and the Origin
-// must be on the allow-list; CORS headers are sent to allowed origins only.
+// the user turns it on) behind the same HTTP edge as the main API (package
+// edge, policy SiteAPI): the Host must be a loopback name with that port
+// (DNS-rebinding defence), the Origin must be on the allow-list, bodies are
+// bounded in size and time, and CORS headers go to allowed origins only.
 //
 // Printers are listed as Browser Print "devices" whose uid is the Labelbridge
 // printer id (with ':' written as '_', as some Zebra wrappers split on ':').
@@ -16,7 +17,6 @@ package browserprint
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,14 +27,12 @@ import (
 	"net"
 	"net/http"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/labelbridge/labelbridge/internal/ratelog"
+	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/printing"
-	"github.com/labelbridge/labelbridge/sites"
 )
 
 // Spooler is what the endpoint needs from the printing core.
@@ -46,9 +44,7 @@ type Spooler interface {
 
 // Gate decides on an Origin header (package sites is the real one). An
 // unknown origin is recorded as pending, so the user can approve it.
-type Gate interface {
-	Check(origin string, now time.Time) (canonical string, d sites.Decision)
-}
+type Gate = edge.Gate
 
 // Options configure a Handler.
 type Options struct {
@@ -65,13 +61,10 @@ type Options struct {
 
 // Handler is the Browser Print compatible API. Create it with New.
 type Handler struct {
-	sp    Spooler
-	gate  Gate
-	opt   Options
-	log   *slog.Logger
-	hosts map[string]bool
-	// refusals rate-limits the refusal log lines per origin and per Host.
-	refusals *ratelog.Limiter
+	sp   Spooler
+	opt  Options
+	log  *slog.Logger
+	edge *edge.Edge
 
 	mu      sync.Mutex
 	replies map[string][]byte // origin + printer → what /read returns next
@@ -97,13 +90,25 @@ func New(sp Spooler, gate Gate, opt Options) *Handler {
 	if opt.BodyTimeout <= 0 {
 		opt.BodyTimeout = 30 * time.Second
 	}
-	p := strconv.Itoa(opt.Port)
-	return &Handler{
-		sp: sp, gate: gate, opt: opt, log: opt.Logger, refusals: ratelog.New(ratelog.Options{}),
-		hosts:   map[string]bool{"127.0.0.1:" + p: true, "localhost:" + p: true, "[::1]:" + p: true},
-		replies: map[string][]byte{},
-	}
+	h := &Handler{sp: sp, opt: opt, log: opt.Logger, replies: map[string][]byte{}}
+	h.edge = edge.New(edge.Options{
+		Port: opt.Port, Name: "Browser Print: ", Gate: gate, Token: opt.Token, Logger: opt.Logger,
+		BodyTimeout: opt.BodyTimeout, MaxBodyBytes: opt.MaxBodyBytes,
+		// Zebra's SDK hands the answer's text to the page's error callback.
+		Refuse: func(w http.ResponseWriter, status int, _, msg string) { writeText(w, status, msg) },
+	})
+	h.edge.Handle("/", edge.SiteAPI, http.HandlerFunc(h.serve))
+	return h
 }
+
+// ServeHTTP serves a request through the edge (Host, Origin, CORS, limits).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.edge.ServeHTTP(w, r) }
+
+// Serve serves on the listeners (edge.Listen) until Shutdown; it returns at once.
+func (h *Handler) Serve(ls []net.Listener) { h.edge.Serve(ls) }
+
+// Shutdown stops the listeners, waiting for requests under way until ctx ends.
+func (h *Handler) Shutdown(ctx context.Context) error { return h.edge.Shutdown(ctx) }
 
 // Device is a printer as Browser Print describes it.
 type Device struct {
@@ -151,23 +156,9 @@ func fail(status int, format string, args ...any) *failure {
 	return &failure{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-// ServeHTTP checks Host and Origin, then routes.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !h.hosts[strings.ToLower(r.Host)] {
-		h.refusals.Log(h.log, slog.LevelWarn, "host "+r.Host, "Browser Print: refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
-		writeText(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d or localhost:%d", r.Host, h.opt.Port, h.opt.Port))
-		return
-	}
-	origin, err := h.authorize(w, r)
-	if err != nil {
-		h.refusals.Log(h.log, slog.LevelWarn, "origin "+r.Header.Get("Origin"), "Browser Print: refused request", "origin", r.Header.Get("Origin"), "path", r.URL.Path, "err", err.msg)
-		writeText(w, err.status, err.msg)
-		return
-	}
-	if r.Method == http.MethodOptions {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
+// serve routes a request the edge admitted.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	origin := edge.PeerOf(r).Origin
 	if err := h.route(w, r, origin); err != nil {
 		var f *failure
 		if !errors.As(err, &f) {
@@ -175,45 +166,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		h.log.Debug("Browser Print: request failed", "origin", origin, "path", r.URL.Path, "status", f.status, "err", f.msg)
 		writeText(w, f.status, f.msg)
-	}
-}
-
-// authorize returns the canonical origin of an allowed page ("cli" for a
-// program with the local token) and sets the CORS headers.
-func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) (string, *failure) {
-	header, hasOrigin := r.Header["Origin"]
-	if !hasOrigin {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if h.opt.Token != "" && ok && subtle.ConstantTimeCompare([]byte(tok), []byte(h.opt.Token)) == 1 {
-			return "cli", nil
-		}
-		return "", fail(http.StatusForbidden, "no Origin header: browsers always send one; other programs must present the local token (Authorization: Bearer …)")
-	}
-	origin := ""
-	if len(header) > 0 {
-		origin = header[0]
-	}
-	canon, d := h.gate.Check(origin, time.Now())
-	if d != sites.Invalid {
-		// Refusals are readable by the page too, so it can tell the user
-		// what to do; they carry no data.
-		w.Header().Set("Access-Control-Allow-Origin", canon)
-		w.Header().Set("Vary", "Origin")
-	}
-	switch d {
-	case sites.Allowed:
-		hd := w.Header()
-		hd.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-		hd.Set("Access-Control-Allow-Headers", "Content-Type")
-		hd.Set("Access-Control-Allow-Private-Network", "true")
-		hd.Set("Access-Control-Max-Age", "600")
-		return canon, nil
-	case sites.Denied:
-		return "", fail(http.StatusForbidden, "origin %s was denied on this PC: open the Labelbridge panel to allow it", canon)
-	case sites.Pending:
-		return "", fail(http.StatusForbidden, "origin %s is not allowed to print yet: approve it in the Labelbridge tray menu or panel", canon)
-	default:
-		return "", fail(http.StatusForbidden, "origin %q cannot be allowed (opaque or malformed)", origin)
 	}
 }
 
@@ -301,7 +253,7 @@ type writeBody struct {
 // gets 200 and an empty body) and queues the answers to any status queries
 // in it for /read. Data that is only queries prints nothing.
 func (h *Handler) write(w http.ResponseWriter, r *http.Request, origin string) error {
-	body, err := h.readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
@@ -341,7 +293,7 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, origin string) e
 
 // read returns (and forgets) what the printer "answered" since the last read.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, origin string) error {
-	body, err := h.readBody(w, r)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
@@ -382,33 +334,19 @@ func submitFailure(err error) *failure {
 
 // readBody decodes a /write or /read body: JSON (Zebra's SDK sends it as
 // text/plain, so the type is not checked) or multipart from sendFile
-// (json={"device":…} plus the file in blob).
-//
-// The body must arrive within BodyTimeout (408 otherwise, and the
-// connection closes with the answer).
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (writeBody, error) {
+// (json={"device":…} plus the file in blob). The edge has read it within
+// BodyTimeout and MaxBodyBytes (408 and 413 otherwise).
+func readBody(r *http.Request) (writeBody, error) {
 	var b writeBody
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(h.opt.BodyTimeout)) // not every ResponseWriter can (tests' recorders)
-	r.Body = http.MaxBytesReader(w, r.Body, h.opt.MaxBodyBytes)
-	var err error
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "multipart/form-data" {
-		err = readMultipart(multipart.NewReader(r.Body, params["boundary"]), &b, h.opt)
-	} else {
-		var data []byte
-		if data, err = io.ReadAll(r.Body); err != nil {
-			err = bodyError(err, h.opt)
-		} else {
-			err = parseBody(data, &b)
-		}
+		return b, readMultipart(multipart.NewReader(r.Body, params["boundary"]), &b)
 	}
-	if f := (*failure)(nil); errors.As(err, &f) && f.status == http.StatusRequestTimeout {
-		w.Header().Set("Connection", "close") // net/http would otherwise wait to drain the rest
-	} else {
-		_ = rc.SetReadDeadline(time.Time{})
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return b, fail(http.StatusBadRequest, "read body: %v", err)
 	}
-	return b, err
+	return b, parseBody(data, &b)
 }
 
 // parseBody decodes a JSON /write or /read body, explaining what is wrong.
@@ -426,18 +364,18 @@ func parseBody(data []byte, b *writeBody) error {
 	return nil
 }
 
-func readMultipart(mr *multipart.Reader, b *writeBody, opt Options) error {
+func readMultipart(mr *multipart.Reader, b *writeBody) error {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return bodyError(err, opt)
+			return fail(http.StatusBadRequest, "multipart body: %v", err)
 		}
 		data, err := io.ReadAll(part)
 		if err != nil {
-			return bodyError(err, opt)
+			return fail(http.StatusBadRequest, "multipart body: %v", err)
 		}
 		switch part.FormName() {
 		case "json":
@@ -455,18 +393,6 @@ func readMultipart(mr *multipart.Reader, b *writeBody, opt Options) error {
 		return fail(http.StatusBadRequest, "multipart body: the file part \"blob\" is missing")
 	}
 	return nil
-}
-
-func bodyError(err error, opt Options) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return fail(http.StatusRequestEntityTooLarge, "body is over the limit of %d bytes", opt.MaxBodyBytes)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return fail(http.StatusRequestTimeout, "the request body did not arrive within %s", opt.BodyTimeout)
-	}
-	return fail(http.StatusBadRequest, "read body: %v", err)
 }
 
 // resolve finds the printer a device names: by uid, then by name; no device

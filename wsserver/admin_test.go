@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labelbridge/labelbridge/adminauth"
 	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/edge"
+	"github.com/labelbridge/labelbridge/edge/adminauth"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
@@ -45,38 +46,41 @@ func TestSetDefaultIsAdminOnly(t *testing.T) {
 }
 
 // panelEnv is a server whose panel sessions come from a real adminauth,
-// with one live session.
+// with one live session; it returns its secret.
 func panelEnv(t *testing.T) (*env, string, *adminauth.Auth) {
 	t.Helper()
-	auth := adminauth.New(adminauth.Options{CookieName: "lb_panel"})
+	auth := adminauth.New(adminauth.Options{})
 	e := newEnv(t, func(o *wsserver.Options, _ *printing.Options) { o.Sessions = auth })
-	c := auth.Redeem(auth.NewCode())
-	return e, c.Name + "=" + c.Value, auth
+	return e, auth.Redeem(auth.NewCode()), auth
 }
 
-// Admin over /ws needs the session cookie, the agent's own Origin and the
-// admin opt-in, all three. A cookie reaches every port of the host, so a
-// page on another localhost port (allowed to print by default) that carries
-// it is still just a page.
+// Admin over /ws needs the session secret (offered as a subprotocol beside
+// the admin one) AND the agent's own Origin. A page on another localhost
+// port (allowed to print by default) that somehow holds the secret is still
+// just a page, and the secret in a cookie or a query is nothing.
 func TestPanelSessionAdmin(t *testing.T) {
-	e, cookie, _ := panelEnv(t)
+	e, secret, _ := panelEnv(t)
 	own := fmt.Sprintf("http://127.0.0.1:%d", e.port)
+	session := []string{edge.AdminProtocol, edge.SessionProtocol + secret}
 	cases := []struct {
 		name, query, origin, cookie string
+		protocols                   []string
 		admin                       bool
 		refused                     string // handshake refusal reason
 	}{
-		{"own origin, session, opt-in", "?admin=1", own, cookie, true, ""},
-		{"own origin spelled localhost", "?admin=1", fmt.Sprintf("http://localhost:%d", e.port), cookie, true, ""},
-		{"own origin, session, no opt-in (the demo)", "", own, cookie, false, ""},
-		{"own origin, no session (forged Origin)", "?admin=1", own, "", false, ""},
-		{"own origin, stale session", "?admin=1", own, "lb_panel=not-a-session", false, ""},
-		{"another localhost port with the cookie", "?admin=1", "http://localhost:8080", cookie, false, ""},
-		{"same host, another port with the cookie", "?admin=1", "http://127.0.0.1:8080", cookie, false, ""},
-		{"https on our port", "?admin=1", fmt.Sprintf("https://127.0.0.1:%d", e.port), cookie, false, "origin_not_allowed"},
-		{"foreign site with the cookie", "?admin=1", "https://evil.example", cookie, false, "origin_not_allowed"},
-		{"no Origin with the cookie", "?admin=1", "", cookie, false, "origin_missing"},
-		{"old panel token query", "?panel=" + strings.TrimPrefix(cookie, "lb_panel="), own, "", false, ""},
+		{"own origin, session", "", own, "", session, true, ""},
+		{"own origin spelled localhost", "", fmt.Sprintf("http://localhost:%d", e.port), "", session, true, ""},
+		{"own origin, no session (the demo)", "", own, "", nil, false, ""},
+		{"own origin, admin protocol without a session (forged Origin)", "", own, "", []string{edge.AdminProtocol}, false, ""},
+		{"own origin, session without the admin protocol", "?admin=1", own, "", []string{edge.SessionProtocol + secret}, false, ""},
+		{"own origin, stale session", "", own, "", []string{edge.AdminProtocol, edge.SessionProtocol + "not-a-session"}, false, ""},
+		{"own origin, the secret as a cookie", "?admin=1", own, "labelbridge_panel=" + secret, []string{edge.AdminProtocol}, false, ""},
+		{"another localhost port with the session", "", "http://localhost:8080", "", session, false, ""},
+		{"same host, another port with the session", "", "http://127.0.0.1:8080", "", session, false, ""},
+		{"https on our port", "", fmt.Sprintf("https://127.0.0.1:%d", e.port), "", session, false, "origin_not_allowed"},
+		{"foreign site with the session", "", "https://evil.example", "", session, false, "origin_not_allowed"},
+		{"no Origin with the session", "", "", "", session, false, "origin_missing"},
+		{"old panel token query", "?panel=" + secret, own, "", nil, false, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +89,7 @@ func TestPanelSessionAdmin(t *testing.T) {
 			if tc.cookie != "" {
 				hdr.Set("Cookie", tc.cookie)
 			}
-			c, err := client.Dial(cx, e.url+tc.query, client.Options{Origin: tc.origin, Header: hdr})
+			c, err := client.Dial(cx, e.url+tc.query, client.Options{Origin: tc.origin, Header: hdr, Subprotocols: tc.protocols})
 			if tc.refused != "" {
 				var refused *client.RefusedError
 				if !errors.As(err, &refused) || refused.Reason != tc.refused {

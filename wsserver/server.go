@@ -1,32 +1,24 @@
-// Package wsserver is the agent's HTTP face on loopback: the JSON-RPC 2.0
-// WebSocket API at /ws, /healthz, and the mount points for the panel and the
-// SDK. Every request passes the Host check (DNS-rebinding defence); /ws also
-// passes the Origin check (or the local CLI token) before the WebSocket
-// handshake is accepted.
+// Package wsserver is the agent's JSON-RPC 2.0 WebSocket API at /ws and
+// /healthz, on the listener's HTTP edge (package edge), where the panel and
+// the SDK are mounted too. The edge checks Host, then Origin (or the local
+// CLI token, or the panel's admin session) before the WebSocket handshake
+// is accepted.
 package wsserver
 
 import (
-	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
-	"github.com/labelbridge/labelbridge/internal/ratelog"
+	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/printing"
-	"github.com/labelbridge/labelbridge/sites"
 )
 
 // Spooler is what the server needs from the printing core.
@@ -51,16 +43,7 @@ type Previewer interface {
 }
 
 // Gate decides on an Origin header (package sites is the real one).
-type Gate interface {
-	Check(origin string, now time.Time) (canonical string, d sites.Decision)
-}
-
-// Sessions knows the panel's login sessions (package adminauth is the real
-// one). Valid says only that r carries a live session cookie: a cookie is
-// sent to every port of the host, so the server also checks the Origin.
-type Sessions interface {
-	Valid(r *http.Request) bool
-}
+type Gate = edge.Gate
 
 // Options configure a Server.
 type Options struct {
@@ -68,9 +51,10 @@ type Options struct {
 	Version         string
 	MaxMessageBytes int64
 	Token           string // the local CLI token (Authorization: Bearer …)
-	// Sessions, when set, lets the agent's own panel connect as admin with
-	// /ws?admin=1: a live panel session cookie AND the agent's own Origin.
-	Sessions     Sessions
+	// Sessions, when set, lets the agent's own panel connect as admin: a
+	// live session secret offered as a subprotocol (edge.SessionProtocol)
+	// AND the agent's own Origin.
+	Sessions     edge.Sessions
 	Logger       *slog.Logger
 	Previewer    Previewer     // optional: labels.preview
 	PingEvery    time.Duration // keep-alive pings (default 30 s)
@@ -93,21 +77,15 @@ type Options struct {
 
 // Server serves the API. Create it with New.
 type Server struct {
-	sp    Spooler
-	gate  Gate
-	opt   Options
-	log   *slog.Logger
-	mux   *http.ServeMux
-	hosts map[string]bool
-	// refusals rate-limits the refusal log lines per origin and per Host,
-	// so a flood of refused requests cannot rotate the log away.
-	refusals *ratelog.Limiter
+	sp   Spooler
+	opt  Options
+	log  *slog.Logger
+	edge *edge.Edge
 
 	mu     sync.Mutex
 	conns  map[*conn]struct{}
 	admins []AdminMethod
 	extra  map[string]handler
-	srvs   []*http.Server
 	closed bool
 
 	workers chan struct{} // the render pool: a token per render running
@@ -148,30 +126,23 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 	if opt.MaxInFlight <= 0 {
 		opt.MaxInFlight = 16
 	}
-	if opt.ReadHeaderTimeout <= 0 {
-		opt.ReadHeaderTimeout = 10 * time.Second
-	}
-	if opt.BodyTimeout <= 0 {
-		opt.BodyTimeout = 10 * time.Second
-	}
-	if opt.MaxBodyBytes <= 0 {
-		opt.MaxBodyBytes = 1 << 20
-	}
-	port := strconv.Itoa(opt.Port)
 	s := &Server{
-		sp: sp, gate: gate, opt: opt, log: opt.Logger, mux: http.NewServeMux(),
-		hosts: map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true},
+		sp: sp, opt: opt, log: opt.Logger,
+		edge: edge.New(edge.Options{
+			Port: opt.Port, Gate: gate, Token: opt.Token, Sessions: opt.Sessions, Logger: opt.Logger,
+			ReadHeaderTimeout: opt.ReadHeaderTimeout, BodyTimeout: opt.BodyTimeout, MaxBodyBytes: opt.MaxBodyBytes,
+		}),
 		conns: map[*conn]struct{}{}, extra: map[string]handler{},
-		workers:  make(chan struct{}, opt.Workers),
-		refusals: ratelog.New(ratelog.Options{}),
+		workers: make(chan struct{}, opt.Workers),
 	}
-	s.mux.HandleFunc("/ws", s.serveWS)
-	s.mux.HandleFunc("/healthz", s.serveHealth)
+	s.edge.Handle("/ws", edge.Socket, http.HandlerFunc(s.serveWS))
+	s.edge.Handle("/healthz", edge.Health, http.HandlerFunc(s.serveHealth))
 	return s
 }
 
-// Handle mounts another handler (panel, SDK) behind the Host check.
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+// Edge is the listener's HTTP edge, where the panel and the SDK are
+// mounted with their policies.
+func (s *Server) Edge() *edge.Edge { return s.edge }
 
 // AdminMethod is an extra JSON-RPC method only admin connections (the CLI
 // token, the panel) may call: site approval, printer management.
@@ -216,93 +187,17 @@ func (s *Server) Notify(topic, method string, params any) {
 	}
 }
 
-// ServeHTTP applies the Host check, then routes.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !s.hosts[strings.ToLower(r.Host)] {
-		s.refusals.Log(s.log, slog.LevelWarn, "host "+r.Host, "refused request with foreign Host (DNS rebinding?)", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
-		writeRefusal(w, http.StatusForbidden, "host_not_allowed",
-			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, s.opt.Port, s.opt.Port, s.opt.Port))
-		return
-	}
-	if r.URL.Path != "/ws" && !s.readBody(w, r) {
-		return
-	}
-	s.mux.ServeHTTP(w, r)
-}
-
-// readBody reads a request's body (if any) within BodyTimeout and
-// MaxBodyBytes, so a client that trickles a body is cut off with 408
-// instead of holding a handler. The WebSocket route is long-lived and
-// carries no body: it is not subject to this.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) bool {
-	if r.Body == nil || r.Body == http.NoBody {
-		return true
-	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.opt.BodyTimeout)) // not every ResponseWriter can (tests' recorders)
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
-	if err != nil {
-		// The rest of the body is not read: the connection closes after
-		// the answer (net/http would otherwise try to drain it first).
-		w.Header().Set("Connection", "close")
-		var tooBig *http.MaxBytesError
-		var ne net.Error
-		switch {
-		case errors.As(err, &tooBig):
-			writeRefusal(w, http.StatusRequestEntityTooLarge, printing.ErrReasonPayloadTooLarge, fmt.Sprintf("request body is over the limit of %d bytes", s.opt.MaxBodyBytes))
-		case errors.As(err, &ne) && ne.Timeout():
-			writeRefusal(w, http.StatusRequestTimeout, "request_timeout", fmt.Sprintf("the request body did not arrive within %s", s.opt.BodyTimeout))
-		default:
-			writeRefusal(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("read the request body: %v", err))
-		}
-		return false
-	}
-	_ = rc.SetReadDeadline(time.Time{})
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	return true
-}
-
-func writeRefusal(w http.ResponseWriter, status int, reason, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "reason": reason})
-}
-
-// Listen binds 127.0.0.1:port and, where the machine has IPv6, [::1]:port.
-func Listen(port int) ([]net.Listener, error) {
-	l4, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-	if err != nil {
-		return nil, err
-	}
-	ls := []net.Listener{l4}
-	if l6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port))); err == nil {
-		ls = append(ls, l6)
-	}
-	return ls, nil
-}
+// ServeHTTP serves a request through the edge (Host, Origin, limits).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.edge.ServeHTTP(w, r) }
 
 // Serve serves on the listeners until Shutdown. It returns at once.
-func (s *Server) Serve(ls []net.Listener) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, l := range ls {
-		srv := &http.Server{Handler: s, ReadHeaderTimeout: s.opt.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute,
-			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
-		s.srvs = append(s.srvs, srv)
-		go func() {
-			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.Error("HTTP server stopped", "addr", l.Addr(), "err", err)
-			}
-		}()
-	}
-}
+func (s *Server) Serve(ls []net.Listener) { s.edge.Serve(ls) }
 
 // Shutdown stops accepting, closes every WebSocket (going away) and waits
 // for handlers until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
-	srvs := s.srvs
 	conns := make([]*conn, 0, len(s.conns))
 	for c := range s.conns {
 		conns = append(conns, c)
@@ -311,144 +206,52 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, c := range conns {
 		c.closeWith(websocket.StatusGoingAway, "agent is stopping")
 	}
-	var first error
-	for _, srv := range srvs {
-		if err := srv.Shutdown(ctx); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return s.edge.Shutdown(ctx)
 }
 
-// peer is who is on the other end of a connection.
+// peer is who is on the other end of a connection (edge.PeerOf).
 type peer struct {
 	origin string // canonical Origin, or "cli" for token holders
 	admin  bool   // may see and manage every site's jobs and the settings
-}
-
-// authorize checks the Origin (browsers) or the CLI token (other programs).
-func (s *Server) authorize(r *http.Request) (peer, int, string, string) {
-	header, hasOrigin := r.Header["Origin"]
-	if !hasOrigin {
-		if s.opt.Token != "" && s.tokenOK(r) {
-			return peer{origin: "cli", admin: true}, 0, "", ""
-		}
-		return peer{}, http.StatusForbidden, "origin_missing",
-			"no Origin header: browsers always send one; other programs must present the local token (Authorization: Bearer …)"
-	}
-	origin := ""
-	if len(header) > 0 {
-		origin = header[0]
-	}
-	if p, ok := s.panelPeer(r, origin); ok {
-		return p, 0, "", ""
-	}
-	if s.IsOwnOrigin(origin) {
-		// Pages the agent serves itself (the demo): it serves only its own
-		// embedded files, so its origin is always allowed (as a site).
-		return peer{origin: strings.ToLower(origin)}, 0, "", ""
-	}
-	canon, d := s.gate.Check(origin, time.Now())
-	switch d {
-	case sites.Allowed:
-		return peer{origin: canon}, 0, "", ""
-	case sites.Denied:
-		return peer{}, http.StatusForbidden, "origin_denied", fmt.Sprintf("origin %s was denied on this PC (open the Labelbridge panel to allow it)", canon)
-	case sites.Pending:
-		return peer{}, http.StatusForbidden, "origin_not_allowed", fmt.Sprintf("origin %s is not allowed yet: it is waiting for approval in the Labelbridge tray or panel", canon)
-	default:
-		return peer{}, http.StatusForbidden, "origin_invalid", fmt.Sprintf("origin %q cannot be allowed (opaque or malformed)", origin)
-	}
-}
-
-// panelPeer recognises the agent's own panel: a connection that asks for
-// admin rights (/ws?admin=1) with a live panel session cookie AND the
-// agent's own Origin. The cookie alone is not enough: browsers send it to
-// pages on every port of the host (same-site), and those pages connect
-// with their own Origin, which is not ours. Without the opt-in, an own-origin
-// page (the demo) is an ordinary page even when the user has a session.
-func (s *Server) panelPeer(r *http.Request, origin string) (peer, bool) {
-	if s.opt.Sessions == nil || r.URL.Query().Get("admin") != "1" || !s.IsOwnOrigin(origin) {
-		return peer{}, false
-	}
-	if !s.opt.Sessions.Valid(r) {
-		return peer{}, false
-	}
-	return peer{origin: strings.ToLower(origin), admin: true}, true
-}
-
-// IsOwnOrigin reports whether origin is this agent's own (its panel's).
-func (s *Server) IsOwnOrigin(origin string) bool {
-	o := strings.ToLower(origin)
-	return strings.HasPrefix(o, "http://") && s.hosts[strings.TrimPrefix(o, "http://")]
-}
-
-func (s *Server) tokenOK(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(s.opt.Token)) == 1
 }
 
 // serveHealth answers any origin, with CORS, so a page can tell "agent not
 // running" from "this site is not approved" (browsers hide why a WebSocket
 // handshake was refused).
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
-	origin := r.Header.Get("Origin")
-	if origin != "" {
-		w.Header().Set("Access-Control-Allow-Origin", origin)
-		w.Header().Set("Vary", "Origin")
-		w.Header().Set("Access-Control-Allow-Private-Network", "true")
-		w.Header().Set("Access-Control-Allow-Methods", "GET, OPTIONS")
-		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
-		w.Header().Set("Access-Control-Max-Age", "600")
-	}
-	if r.Method == http.MethodOptions {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeRefusal(w, http.StatusMethodNotAllowed, "method_not_allowed", "use GET")
+		edge.WriteRefusal(w, http.StatusMethodNotAllowed, "method_not_allowed", "use GET")
 		return
 	}
 	body := map[string]any{"name": "labelbridge", "version": s.opt.Version, "protocol": ProtocolVersion}
-	if origin != "" {
-		canon, d := s.originStatus(origin)
+	if origin := r.Header.Get("Origin"); origin != "" {
+		canon, status := s.edge.OriginStatus(origin)
 		body["origin"] = canon
-		body["originAllowed"] = d == sites.Allowed
-		body["originStatus"] = map[sites.Decision]string{sites.Allowed: "allowed", sites.Pending: "pending", sites.Denied: "denied", sites.Invalid: "invalid"}[d]
+		body["originAllowed"] = status == "allowed"
+		body["originStatus"] = status
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// originStatus reports the decision for origin without recording a new
-// pending site (only a refused WebSocket does that).
-func (s *Server) originStatus(origin string) (string, sites.Decision) {
-	if q, ok := s.gate.(interface {
-		Peek(origin string) (string, sites.Decision)
-	}); ok {
-		return q.Peek(origin)
-	}
-	return s.gate.Check(origin, time.Now())
-}
-
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
-	p, status, reason, msg := s.authorize(r)
-	if status != 0 {
-		s.refusals.Log(s.log, slog.LevelWarn, "origin "+r.Header.Get("Origin"), "refused WebSocket", "origin", r.Header.Get("Origin"), "reason", reason, "remote", r.RemoteAddr)
-		writeRefusal(w, status, reason, msg)
-		return
-	}
+	ep := edge.PeerOf(r)
+	p := peer{origin: ep.Origin, admin: ep.Admin}
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		writeRefusal(w, http.StatusServiceUnavailable, printing.ErrReasonUnavailable, "agent is stopping")
+		edge.WriteRefusal(w, http.StatusServiceUnavailable, printing.ErrReasonUnavailable, "agent is stopping")
 		return
 	}
-	// Host and Origin were checked above; coder/websocket's own check would
-	// refuse the allowed cross-origin pages.
-	wc, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	// The edge checked Host and Origin; coder/websocket's own check would
+	// refuse the allowed cross-origin pages. The panel asks for the admin
+	// subprotocol (with its session secret beside it): it is named in the
+	// answer, the secret never is. Whether the connection is admin is
+	// hello's "admin".
+	wc, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled,
+		Subprotocols: []string{edge.AdminProtocol}})
 	if err != nil {
 		s.log.Debug("WebSocket handshake failed", "err", err)
 		return

@@ -1,8 +1,10 @@
 // Labelbridge local panel. It talks to the agent over the same JSON-RPC
-// WebSocket API as any page, asking for admin rights with /ws?admin=1. The
-// agent grants them only with this browser's HttpOnly panel session cookie
-// (set by /login with a one-time code from the tray or `labelbridge panel`)
-// and the agent's own Origin; the page itself holds no secret. Everything
+// WebSocket API as any page, asking for admin rights with the
+// 'labelbridge.admin' subprotocol and its session secret beside it. The
+// login page (/login#code=…, opened by the tray or `labelbridge panel`) put
+// the secret in this tab's sessionStorage (scoped to scheme, host and port;
+// there is no cookie); the agent also requires its own Origin. The page
+// itself, as served, holds no secret. Everything
 // shown from the agent (titles, origins, names) is untrusted text: it is
 // only ever set with textContent, never as HTML.
 
@@ -52,9 +54,21 @@ let nextId = 1;
 const pending = new Map();
 let retryDelay = 500;
 let loggedOut = false;
+const SESSION_KEY = 'labelbridge.session';
+const session = sessionStorage.getItem(SESSION_KEY);
+
+// Not signed in in this tab: say how to open the panel.
+function showLoginNeeded() {
+  loggedOut = true;
+  $('#login-needed').hidden = false;
+  $('nav.tabs').hidden = true;
+  $('main:not(#login-needed)').hidden = true;
+  setConn('closed', 'Signed out');
+}
 
 function showLoggedOut() {
   loggedOut = true;
+  sessionStorage.removeItem(SESSION_KEY);
   $('#logged-out').hidden = false;
   setConn('closed', 'Signed out');
   if (ws) ws.close();
@@ -70,7 +84,8 @@ function setConn(s, text) {
 function connect() {
   setConn('connecting', 'Connecting…');
   if (loggedOut) return;
-  const sock = new WebSocket(`ws://${location.host}/ws?admin=1`);
+  if (!session) { showLoginNeeded(); return; }
+  const sock = new WebSocket(`ws://${location.host}/ws`, ['labelbridge.admin', `labelbridge.session.${session}`]);
   ws = sock;
   sock.onopen = async () => {
     retryDelay = 500;

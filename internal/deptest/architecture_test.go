@@ -18,7 +18,7 @@ var (
 	}
 	storage = []string{"./printing/store", "go.etcd.io/bbolt"}
 	servers = []string{
-		"./wsserver/...", "./browserprint/...", "./client/...", "./adminauth/...",
+		"./wsserver/...", "./browserprint/...", "./client/...", "./edge/...", "./admin/...",
 		"net/http", "github.com/coder/websocket",
 	}
 )
@@ -39,8 +39,18 @@ func TestArchitecture(t *testing.T) {
 		Rule{
 			From:      []string{"./printing/..."},
 			Except:    []string{"./printing/raster/rastertest"},
-			Forbidden: []string{"./wsserver/...", "./browserprint/...", "./client/...", "./adminauth/...", "net/http", "github.com/coder/websocket"},
+			Forbidden: []string{"./wsserver/...", "./browserprint/...", "./client/...", "./edge/...", "./admin/...", "net/http", "github.com/coder/websocket"},
 			Why:       "the core knows no wire or HTTP package; servers are its clients",
+		},
+		Rule{
+			From:      []string{"./edge/..."},
+			Forbidden: append([]string{"./printing/...", "./wsserver/...", "./browserprint/...", "./client/...", "./admin/...", "./config/...", "github.com/coder/websocket"}, transports...),
+			Why:       "the HTTP edge is only the security chain: it knows no core, server, transport or config",
+		},
+		Rule{
+			From:      []string{"./admin/..."},
+			Forbidden: append([]string{"./wsserver/...", "./browserprint/...", "./client/...", "github.com/coder/websocket"}, append(append([]string{}, transports...), storage...)...),
+			Why:       "admin declares the interfaces it needs: no transport, store or server",
 		},
 		Rule{
 			From:      []string{"./..."},

@@ -1,6 +1,8 @@
 package adminauth
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,14 +33,9 @@ func newTest(t *testing.T, opt Options) (*Auth, *clock) {
 
 func login(a *Auth, code string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
-	a.ServeLogin(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:19810/login?code="+code, nil))
+	body, _ := json.Marshal(map[string]string{"code": code})
+	a.ServeLogin(w, httptest.NewRequest(http.MethodPost, "http://127.0.0.1:19810/login", bytes.NewReader(body)))
 	return w
-}
-
-func withCookie(name, value string) *http.Request {
-	r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:19810/ws", nil)
-	r.AddCookie(&http.Cookie{Name: name, Value: value})
-	return r
 }
 
 func TestCodeIsSingleUse(t *testing.T) {
@@ -48,13 +45,13 @@ func TestCodeIsSingleUse(t *testing.T) {
 		t.Fatalf("code %q is shorter than 256 bits in base64url", code)
 	}
 	first := a.Redeem(code)
-	if first == nil {
+	if first == "" {
 		t.Fatal("a fresh code did not open a session")
 	}
-	if again := a.Redeem(code); again != nil {
+	if again := a.Redeem(code); again != "" {
 		t.Fatal("a code worked twice")
 	}
-	if !a.Valid(withCookie(a.CookieName(), first.Value)) {
+	if !a.Valid(first) {
 		t.Fatal("the session opened by the code is not valid")
 	}
 }
@@ -74,35 +71,36 @@ func TestCodeExpires(t *testing.T) {
 			a, clk := newTest(t, Options{})
 			code := a.NewCode()
 			clk.add(tc.after)
-			if got := a.Redeem(code) != nil; got != tc.works {
+			if got := a.Redeem(code) != ""; got != tc.works {
 				t.Fatalf("code redeemed %v after minting: works = %v, want %v", tc.after, got, tc.works)
 			}
 		})
 	}
 }
 
-func TestCookieAttributes(t *testing.T) {
-	a, _ := newTest(t, Options{CookieName: "labelbridge_panel_19810"})
+// A working code answers the session secret in JSON, never in a cookie
+// (cookies ignore ports: it would reach every server on localhost), and
+// the answer is neither cached nor referred.
+func TestLoginAnswersSecretNotCookie(t *testing.T) {
+	a, _ := newTest(t, Options{})
 	w := login(a, a.NewCode())
-	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/" {
-		t.Fatalf("login = %d Location %q, want 303 to /", w.Code, w.Header().Get("Location"))
+	if w.Code != http.StatusOK {
+		t.Fatalf("login = %d %s, want 200", w.Code, w.Body)
 	}
-	raw := w.Header().Get("Set-Cookie")
-	cookies := w.Result().Cookies()
-	if len(cookies) != 1 {
-		t.Fatalf("Set-Cookie %q", raw)
+	if raw := w.Header().Values("Set-Cookie"); len(raw) != 0 {
+		t.Fatalf("login set a cookie: %q", raw)
 	}
-	c := cookies[0]
-	if c.Name != "labelbridge_panel_19810" || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/" {
-		t.Errorf("cookie %q: want HttpOnly, SameSite=Strict, Path=/", raw)
+	var got struct{ Session string }
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
 	}
-	if c.MaxAge != 0 || !c.Expires.IsZero() || strings.Contains(strings.ToLower(raw), "max-age") || strings.Contains(strings.ToLower(raw), "expires") {
-		t.Errorf("cookie %q outlives the browser session", raw)
+	if len(got.Session) < 43 {
+		t.Errorf("session secret %q is shorter than 256 bits", got.Session)
 	}
-	if len(c.Value) < 43 {
-		t.Errorf("session id %q is shorter than 256 bits", c.Value)
+	if !a.Valid(got.Session) {
+		t.Error("the answered secret is not a live session")
 	}
-	for k, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"} {
+	for k, want := range map[string]string{"Cache-Control": "no-store", "Content-Type": "application/json"} {
 		if got := w.Header().Get(k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
@@ -122,38 +120,44 @@ func TestLoginRefusals(t *testing.T) {
 				t.Fatalf("login with a %s code = %d, cookies %v", name, w.Code, w.Result().Cookies())
 			}
 			body := w.Body.String()
-			if !strings.Contains(body, "labelbridge panel") || !strings.Contains(body, "tray") {
-				t.Errorf("the refusal page does not say how to open the panel: %s", body)
+			if !strings.Contains(body, "labelbridge panel") || !strings.Contains(body, "tray") || !strings.Contains(body, "login_failed") {
+				t.Errorf("the refusal does not say how to open the panel: %s", body)
 			}
 		})
 	}
 	w := httptest.NewRecorder()
-	a.ServeLogin(w, httptest.NewRequest(http.MethodPost, "/login?code="+a.NewCode(), nil))
-	if w.Code != http.StatusMethodNotAllowed {
-		t.Errorf("POST /login = %d, want 405", w.Code)
+	a.ServeLogin(w, httptest.NewRequest(http.MethodGet, "/login?code="+a.NewCode(), nil))
+	if w.Code != http.StatusMethodNotAllowed || len(w.Result().Cookies()) != 0 {
+		t.Errorf("GET /login?code= = %d, want 405 (the code goes in a POST body)", w.Code)
+	}
+	for _, body := range []string{"", "{", `{"code": 5}`, `["x"]`} {
+		w := httptest.NewRecorder()
+		a.ServeLogin(w, httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(body)))
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "invalid_request") {
+			t.Errorf("POST /login %q = %d %s, want 400 invalid_request", body, w.Code, w.Body)
+		}
 	}
 }
 
 func TestValidNeedsALiveSession(t *testing.T) {
-	a, _ := newTest(t, Options{CookieName: "lb"})
-	c := a.Redeem(a.NewCode())
-	other := New(Options{CookieName: "lb"}) // another agent process
+	a, _ := newTest(t, Options{})
+	s := a.Redeem(a.NewCode())
+	other := New(Options{}) // another agent process
 	cases := []struct {
-		name string
-		r    *http.Request
-		auth *Auth
-		want bool
+		name   string
+		secret string
+		auth   *Auth
+		want   bool
 	}{
-		{"its session", withCookie("lb", c.Value), a, true},
-		{"no cookie", httptest.NewRequest(http.MethodGet, "/ws", nil), a, false},
-		{"wrong value", withCookie("lb", c.Value+"x"), a, false},
-		{"other name", withCookie("lb2", c.Value), a, false},
-		{"a code is not a session", withCookie("lb", a.NewCode()), a, false},
-		{"after a restart", withCookie("lb", c.Value), other, false},
+		{"its session", s, a, true},
+		{"no secret", "", a, false},
+		{"wrong value", s + "x", a, false},
+		{"a code is not a session", a.NewCode(), a, false},
+		{"after a restart", s, other, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.auth.Valid(tc.r); got != tc.want {
+			if got := tc.auth.Valid(tc.secret); got != tc.want {
 				t.Fatalf("Valid = %v, want %v", got, tc.want)
 			}
 		})
@@ -167,13 +171,13 @@ func TestBounded(t *testing.T) {
 	for range 3 {
 		a.NewCode()
 	}
-	if a.Redeem(first) != nil {
+	if a.Redeem(first) != "" {
 		t.Fatal("the oldest code survived past MaxCodes")
 	}
 	s1 := a.Redeem(a.NewCode())
 	s2 := a.Redeem(a.NewCode())
 	s3 := a.Redeem(a.NewCode())
-	if a.Valid(withCookie(a.CookieName(), s1.Value)) || !a.Valid(withCookie(a.CookieName(), s2.Value)) || !a.Valid(withCookie(a.CookieName(), s3.Value)) {
+	if a.Valid(s1) || !a.Valid(s2) || !a.Valid(s3) {
 		t.Fatal("sessions past MaxSessions: want the oldest dropped, the newest kept")
 	}
 	if len(a.codes) != len(a.codeSeq) || len(a.codes) > 3 || len(a.sessions) != 2 || len(a.sessSeq) != 2 {

@@ -1,0 +1,220 @@
+// Package edge is the one HTTP security chain in front of every listener the
+// agent opens (the API port, Browser Print's port, and those to come: wss on
+// a second port, the QZ Tray and Browser Print https drop-ins, a fleet
+// connector). A listener is an Edge: its port and its routes, each with a
+// Policy. The Edge applies, in order:
+//
+//  1. the Host check: Host must be 127.0.0.1:PORT, localhost:PORT or
+//     [::1]:PORT exactly (DNS-rebinding defence), else 403 host_not_allowed;
+//  2. the route's access rule (Policy.Access): anyone, an Origin on the
+//     allow-list (the sites gate records unknown origins as pending), the
+//     agent's own Origin, or an admin (the local token file, or an admin
+//     session from edge/adminauth with the agent's own Origin);
+//  3. CORS (Policy.CORS) and the security headers (Policy.Headers: the
+//     strict CSP of pages in the agent's own origin, or that of files other
+//     sites load);
+//  4. the body limits: headers within ReadHeaderTimeout, a body within
+//     BodyTimeout (408) and MaxBodyBytes (413), except on streaming routes
+//     (WebSockets).
+//
+// Refusals are answered in the listener's format (JSON {"error","reason"}
+// by default) and logged at most a few times per origin and per Host
+// (internal/ratelog), so a flood cannot rotate the log away. Handlers find
+// who is calling with PeerOf. Adding a listener is choosing its routes and
+// a policy for each, nothing more.
+package edge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labelbridge/labelbridge/internal/ratelog"
+	"github.com/labelbridge/labelbridge/sites"
+)
+
+// Gate decides on an Origin header (package sites is the real one): Check
+// records an unknown origin as pending approval. A Gate that also has
+// Peek(origin) (string, sites.Decision) is asked without recording where
+// the edge only reports or decides on CORS headers.
+type Gate interface {
+	Check(origin string, now time.Time) (canonical string, d sites.Decision)
+}
+
+// peeker is the optional side of a Gate that decides without recording.
+type peeker interface {
+	Peek(origin string) (string, sites.Decision)
+}
+
+// Sessions knows the live admin sessions (edge/adminauth is the real one).
+type Sessions interface {
+	Valid(secret string) bool
+}
+
+// Options configure an Edge (one listener).
+type Options struct {
+	Port     int    // the port clients must name in Host
+	Name     string // the listener's name in log lines ("" for the agent's API)
+	Gate     Gate   // the allow-list; required for Access Sites
+	Token    string // the local CLI token (Authorization: Bearer …, no Origin)
+	Sessions Sessions
+	Logger   *slog.Logger
+
+	ReadHeaderTimeout time.Duration // request headers [10 s]
+	BodyTimeout       time.Duration // a request body, after the headers [10 s]
+	MaxBodyBytes      int64         // a request body [1 MiB]
+
+	// Refuse writes a refusal (default: JSON {"error", "reason"}).
+	Refuse func(w http.ResponseWriter, status int, reason, msg string)
+}
+
+// Edge is one listener's security chain and routes. Create it with New.
+type Edge struct {
+	opt   Options
+	log   *slog.Logger
+	mux   *http.ServeMux
+	hosts map[string]bool
+	// refusals rate-limits the refusal log lines per origin and per Host.
+	refusals *ratelog.Limiter
+
+	mu   sync.Mutex
+	srvs []*http.Server
+}
+
+// New builds an Edge with no routes.
+func New(opt Options) *Edge {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.ReadHeaderTimeout <= 0 {
+		opt.ReadHeaderTimeout = 10 * time.Second
+	}
+	if opt.BodyTimeout <= 0 {
+		opt.BodyTimeout = 10 * time.Second
+	}
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = 1 << 20
+	}
+	if opt.Refuse == nil {
+		opt.Refuse = WriteRefusal
+	}
+	port := strconv.Itoa(opt.Port)
+	return &Edge{
+		opt: opt, log: opt.Logger, mux: http.NewServeMux(), refusals: ratelog.New(ratelog.Options{}),
+		hosts: map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true},
+	}
+}
+
+// Handle serves pattern (http.ServeMux syntax, e.g. "GET /x", "/sdk/")
+// with h behind policy p.
+func (e *Edge) Handle(pattern string, p Policy, h http.Handler) {
+	e.mux.Handle(pattern, e.guard(p, h))
+}
+
+// ServeHTTP applies the Host check, then the route's policy.
+func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if !e.hosts[strings.ToLower(r.Host)] {
+		e.refusals.Log(e.log, slog.LevelWarn, "host "+r.Host, e.opt.Name+"refused request with foreign Host (DNS rebinding?)",
+			"host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
+		e.opt.Refuse(w, http.StatusForbidden, "host_not_allowed",
+			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, e.opt.Port, e.opt.Port, e.opt.Port))
+		return
+	}
+	e.mux.ServeHTTP(w, r)
+}
+
+// IsOwnOrigin reports whether origin is this listener's own (pages it
+// serves itself: the panel, the demo).
+func (e *Edge) IsOwnOrigin(origin string) bool {
+	o := strings.ToLower(origin)
+	return strings.HasPrefix(o, "http://") && e.hosts[strings.TrimPrefix(o, "http://")]
+}
+
+// OriginStatus reports the decision on origin without recording it as
+// pending: the canonical origin and "allowed", "pending", "denied" or
+// "invalid" (what /healthz tells a page).
+func (e *Edge) OriginStatus(origin string) (canonical, status string) {
+	var d sites.Decision
+	if e.IsOwnOrigin(origin) {
+		canonical, d = strings.ToLower(origin), sites.Allowed
+	} else {
+		canonical, d = e.peek(origin)
+	}
+	return canonical, map[sites.Decision]string{sites.Allowed: "allowed", sites.Pending: "pending", sites.Denied: "denied", sites.Invalid: "invalid"}[d]
+}
+
+func (e *Edge) peek(origin string) (string, sites.Decision) {
+	if e.opt.Gate == nil {
+		return origin, sites.Invalid
+	}
+	if p, ok := e.opt.Gate.(peeker); ok {
+		return p.Peek(origin)
+	}
+	return e.opt.Gate.Check(origin, time.Now())
+}
+
+// WriteRefusal is the default refusal: JSON {"error": msg, "reason": reason}.
+func WriteRefusal(w http.ResponseWriter, status int, reason, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "reason": reason})
+}
+
+// Listen binds 127.0.0.1:port and, where the machine has IPv6, [::1]:port.
+// Port 0 binds a free port (the same one on both where possible).
+func Listen(port int) ([]net.Listener, error) {
+	l4, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return nil, err
+	}
+	ls := []net.Listener{l4}
+	if port == 0 {
+		port = l4.Addr().(*net.TCPAddr).Port
+	}
+	if l6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port))); err == nil {
+		ls = append(ls, l6)
+	}
+	return ls, nil
+}
+
+// Serve serves on the listeners until Shutdown. It returns at once.
+func (e *Edge) Serve(ls []net.Listener) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, l := range ls {
+		srv := &http.Server{Handler: e, ReadHeaderTimeout: e.opt.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelDebug)}
+		e.srvs = append(e.srvs, srv)
+		go func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				e.log.Error(e.opt.Name+"HTTP server stopped", "addr", l.Addr(), "err", err)
+			}
+		}()
+	}
+}
+
+// Shutdown stops accepting and waits for handlers until ctx ends.
+// Long-lived connections (WebSockets) must be closed by their owner.
+func (e *Edge) Shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	srvs := e.srvs
+	e.srvs = nil
+	e.mu.Unlock()
+	var first error
+	for _, srv := range srvs {
+		if err := srv.Shutdown(ctx); err != nil && first == nil {
+			first = fmt.Errorf("shut down %s: %w", srv.Addr, err)
+		}
+	}
+	return first
+}
