@@ -620,13 +620,13 @@ func TestTrayMenuOverDBus(t *testing.T) {
 		m := bus.waitMenu(t, item, "one site waiting", func(m menuItem) bool { _, ok := m.find("Sites waiting for approval (1)"); return ok })
 		sitesItem, _ := m.find("Sites waiting for approval (1)")
 		bus.click(t, item, sitesItem)
-		waitURL(t, urls, fmt.Sprintf("http://127.0.0.1:%d/login?code=*#sites", port)) // a one-time login link
+		waitURL(t, urls, fmt.Sprintf("http://127.0.0.1:%d/login#code=*#sites", port)) // a one-time login link
 		queue, _ := m.find("Open print queue")
 		bus.click(t, item, queue)
-		waitURL(t, urls, fmt.Sprintf("http://127.0.0.1:%d/login?code=*#queue", port)) // a one-time login link
+		waitURL(t, urls, fmt.Sprintf("http://127.0.0.1:%d/login#code=*#queue", port)) // a one-time login link
 		panel, _ := m.find("Open printers panel")
 		bus.click(t, item, panel)
-		waitURL(t, urls, fmt.Sprintf("http://127.0.0.1:%d/login?code=*#printers", port)) // a one-time login link
+		waitURL(t, urls, fmt.Sprintf("http://127.0.0.1:%d/login#code=*#printers", port)) // a one-time login link
 	})
 
 	t.Run("start at login", func(t *testing.T) {
