@@ -1,5 +1,6 @@
-// Labelbridge local panel. It talks to the agent over the same JSON-RPC
-// WebSocket API as any page, asking for admin rights with the
+// Labelbridge local panel. It talks to the agent through the browser SDK
+// (/sdk/labelbridge.js: the JSON-RPC WebSocket API, reconnects, clear
+// errors) like any page, asking for admin rights with the
 // 'labelbridge.admin' subprotocol and its session secret beside it. The
 // login page (/login#code=…, opened by the tray or `labelbridge panel`) put
 // the secret in this tab's sessionStorage (scoped to scheme, host and port;
@@ -7,6 +8,8 @@
 // itself, as served, holds no secret. Everything
 // shown from the agent (titles, origins, names) is untrusted text: it is
 // only ever set with textContent, never as HTML.
+
+import { connect as connectAgent } from '/sdk/labelbridge.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -48,10 +51,8 @@ function toast(message, isError = false) {
   setTimeout(() => t.remove(), isError ? 7000 : 3000);
 }
 
-// ---- JSON-RPC over WebSocket ----
-let ws = null;
-let nextId = 1;
-const pending = new Map();
+// ---- the agent, through the SDK's client ----
+let lb = null; // the SDK's Client, once the first connection is made
 let retryDelay = 500;
 let loggedOut = false;
 const SESSION_KEY = 'labelbridge.session';
@@ -71,7 +72,7 @@ function showLoggedOut() {
   sessionStorage.removeItem(SESSION_KEY);
   $('#logged-out').hidden = false;
   setConn('closed', 'Signed out');
-  if (ws) ws.close();
+  if (lb) lb.close();
 }
 
 function setConn(s, text) {
@@ -81,65 +82,65 @@ function setConn(s, text) {
   $('#pause-toggle').disabled = s !== 'open';
 }
 
-function connect() {
+// connect opens the admin connection to the agent that served this page.
+// The SDK reconnects by itself once connected (and re-subscribes to the
+// topics); until the first connection works, this tries again.
+async function connect() {
   setConn('connecting', 'Connecting…');
   if (loggedOut) return;
   if (!session) { showLoginNeeded(); return; }
-  const sock = new WebSocket(`ws://${location.host}/ws`, ['labelbridge.admin', `labelbridge.session.${session}`]);
-  ws = sock;
-  sock.onopen = async () => {
-    retryDelay = 500;
-    setConn('open', 'Connected');
-    try {
-      const hello = await call('hello', { client: 'labelbridge-panel' });
-      if (!hello.admin) {
-        // The session is gone (the agent restarted): say how to log in again.
-        showLoggedOut();
-        return;
-      }
-      state.version = hello.version;
-      $('#version').textContent = `Labelbridge ${hello.version} · ${location.host}`;
-      await call('subscribe', { topics: ['jobs', 'printers', 'sites'] });
-      await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus()]);
-    } catch (e) {
-      toast(`Could not load the panel: ${e.message}`, true);
-    }
-  };
-  sock.onmessage = (ev) => {
-    let msg;
-    try { msg = JSON.parse(ev.data); } catch { return; }
-    if (msg.id !== undefined && msg.id !== null && pending.has(msg.id)) {
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { reason: msg.error.data?.reason }));
-      else p.resolve(msg.result);
-      return;
-    }
-    if (msg.method === 'job') onJob(msg.params);
-    else if (msg.method === 'printers') onPrinters(msg.params.printers);
-    else if (msg.method === 'sites') { state.sites = msg.params; renderSites(); }
-  };
-  sock.onclose = () => {
-    if (ws !== sock) return;
-    for (const p of pending.values()) p.reject(new Error('connection lost'));
-    pending.clear();
-    if (loggedOut) return;
+  try {
+    lb = await connectAgent({
+      host: location.hostname, ports: [Number(location.port)],
+      protocols: ['labelbridge.admin', `labelbridge.session.${session}`],
+      topics: ['jobs', 'printers', 'sites'], backoffMin: 500, backoffMax: 5000,
+    });
+  } catch {
     setConn('closed', 'Agent not reachable — retrying');
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 5000);
-  };
+    return;
+  }
+  lb.on('job', onJob);
+  lb.on('printers', onPrinters);
+  lb.on('sites', (sites) => { state.sites = sites; renderSites(); });
+  lb.on('status', onStatus);
+  onStatus({ state: lb.state });
 }
 
-function call(method, params) {
-  return new Promise((resolve, reject) => {
-    if (!ws || ws.readyState !== WebSocket.OPEN) {
-      reject(new Error('not connected to the agent'));
+// onStatus follows the connection: on every (re)connect the panel checks it
+// is still admin and loads everything again (events may have been missed).
+function onStatus(s) {
+  if (loggedOut) return;
+  if (s.state === 'connected') {
+    setConn('open', 'Connected');
+    loadAll();
+  } else if (s.state === 'reconnecting') {
+    setConn('closed', 'Agent not reachable — retrying');
+  }
+}
+
+async function loadAll() {
+  try {
+    const hello = await call('hello', { client: 'labelbridge-panel' });
+    if (!hello.admin) {
+      // The session is gone (the agent restarted): say how to log in again.
+      showLoggedOut();
       return;
     }
-    const id = nextId++;
-    pending.set(id, { resolve, reject });
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params: params ?? {} }));
-  });
+    state.version = hello.version;
+    $('#version').textContent = `Labelbridge ${hello.version} · ${location.host}`;
+    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus()]);
+  } catch (e) {
+    toast(`Could not load the panel: ${e.message}`, true);
+  }
+}
+
+// call runs one method of the agent; a call cut off by a lost connection
+// fails (reason connection_lost) rather than being sent twice.
+function call(method, params) {
+  if (!lb || lb.state !== 'connected') return Promise.reject(new Error('not connected to the agent'));
+  return lb.call(method, params ?? {});
 }
 
 // act runs an action from a button: disables it meanwhile, reports errors.
@@ -189,7 +190,7 @@ async function loadStatus() {
 // the page becomes visible again, in case an event was missed meanwhile.
 function refreshSites() {
   if (document.visibilityState !== 'visible') return;
-  if (ws && ws.readyState === WebSocket.OPEN) loadSites().catch(() => {});
+  if (lb && lb.state === 'connected') loadSites().catch(() => {});
 }
 document.addEventListener('visibilitychange', refreshSites);
 
