@@ -5,13 +5,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"slices"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/labelbridge/labelbridge/internal/autostart"
-	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/internal/traybackend"
 	"github.com/labelbridge/labelbridge/tray"
 )
 
@@ -39,8 +36,9 @@ func runTray(args []string) error {
 	if note != "" {
 		log.Warn(note)
 	}
-	b := newTrayBackend(a)
-	defer b.close()
+	b := traybackend.New(traybackend.Options{Spooler: a.spooler, Sites: a.sites, Version: version,
+		PanelLoginURL: a.panelLoginURL, Logger: log})
+	defer b.Close()
 	ready, done := make(chan struct{}), make(chan struct{})
 	go trayWatchdog(ctx, a, log, ready, done)
 	onReady := func() {
@@ -92,120 +90,4 @@ func trayWatchdog(ctx context.Context, a *agent, log *slog.Logger, ready, done <
 		log.Warn("stop", "err", err)
 	}
 	os.Exit(0)
-}
-
-// trayBackend adapts the agent to tray.Backend.
-type trayBackend struct {
-	a       *agent
-	changed chan struct{}
-	cancel  context.CancelFunc
-	done    chan struct{}
-}
-
-func newTrayBackend(a *agent) *trayBackend {
-	ctx, cancel := context.WithCancel(context.Background())
-	b := &trayBackend{a: a, changed: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
-	a.sites.OnChange(b.notify)
-	go b.watch(ctx)
-	return b
-}
-
-// notify records that something changed (coalesced into one pending value).
-func (b *trayBackend) notify() {
-	select {
-	case b.changed <- struct{}{}:
-	default:
-	}
-}
-
-// watch turns the spooler's events into change notices. A subscription
-// dropped for falling behind is replaced.
-func (b *trayBackend) watch(ctx context.Context) {
-	defer close(b.done)
-	for {
-		sub := b.a.spooler.Subscribe(256)
-		for open := true; open; {
-			select {
-			case <-ctx.Done():
-				sub.Close()
-				return
-			case _, open = <-sub.C:
-				b.notify()
-			}
-		}
-	}
-}
-
-func (b *trayBackend) close() {
-	b.cancel()
-	<-b.done
-}
-
-func (b *trayBackend) Changed() <-chan struct{} { return b.changed }
-
-// Status is computed from the spooler's printer list (which carries the
-// queued counts), so it costs no disk reads.
-func (b *trayBackend) Status() tray.Status {
-	sp := b.a.spooler
-	st := tray.Status{
-		Paused:                sp.Paused(),
-		PendingSites:          b.a.sites.PendingCount(),
-		Version:               version,
-		StartAtLoginSupported: autostart.Supported,
-	}
-	if on, err := autostart.Enabled(); err == nil {
-		st.StartAtLogin = on
-	}
-	printers := sp.Printers()
-	// A stable order: physical printers by name, the virtual one last.
-	slices.SortStableFunc(printers, func(x, y printing.Printer) int {
-		if (x.Connection == printing.ConnVirtual) != (y.Connection == printing.ConnVirtual) {
-			if x.Connection == printing.ConnVirtual {
-				return 1
-			}
-			return -1
-		}
-		if c := strings.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)); c != 0 {
-			return c
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
-	for _, p := range printers {
-		offline := p.Status.State == printing.PrinterOffline || p.Status.State == printing.PrinterError
-		st.Printers = append(st.Printers, tray.Printer{ID: p.ID, Name: p.Name, Default: p.IsDefault, Offline: offline})
-		st.QueuedJobs += p.Queued
-		if offline || slices.Contains(p.Status.Reasons, printing.ReasonPaused) {
-			st.HeldJobs += p.Queued
-		}
-		if offline && (p.Queued > 0 || p.IsDefault) {
-			st.Problems = append(st.Problems, p.Name+" is "+p.Status.State)
-		}
-	}
-	return st
-}
-
-func (b *trayBackend) SetDefaultPrinter(id string) error {
-	_, err := b.a.spooler.SetDefault(id)
-	return err
-}
-
-func (b *trayBackend) SetPaused(paused bool) error {
-	b.a.spooler.SetPaused(paused)
-	return nil
-}
-
-func (b *trayBackend) SetStartAtLogin(on bool) error {
-	defer b.notify()
-	if err := autostart.Set(on); err != nil {
-		return err
-	}
-	b.a.log.Info("start at login changed from the tray", "on", on)
-	return nil
-}
-
-// PanelURL opens the panel signed in: each call mints a one-time login
-// code (the tray runs as the desktop user, in the agent's process). The
-// browser keeps the #page across /login's redirect to the panel.
-func (b *trayBackend) PanelURL(page tray.Page) string {
-	return b.a.panelLoginURL() + "#" + string(page)
 }
