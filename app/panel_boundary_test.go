@@ -27,7 +27,7 @@ import (
 var agentGETs = []string{
 	"/", "/panel/panel.js", "/panel/login.js", "/panel/panel.css", "/panel/favicon.png", "/panel/login.html",
 	"/demo", "/demo/", "/demo/demo.js", "/demo/demo.css",
-	"/sdk/labelbridge.js", "/sdk/labelbridge.global.js", "/sdk/labelbridge.d.ts",
+	"/sdk/labelbridge.js", "/sdk/labelbridge.global.js", "/sdk/labelbridge.cjs", "/sdk/labelbridge.d.ts",
 	"/healthz", "/login", "/login?code=", "/nope",
 }
 
