@@ -103,7 +103,7 @@ func MountFiles(e *edge.Edge, login http.Handler) error {
 		{[]string{"/panel/"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/panel/", Types: map[string]string{
 			"panel.js": typeJS, "login.js": typeJS, "panel.css": typeCSS, "favicon.png": typePNG}}},
 		{[]string{"/sdk/"}, edge.File, Files{FS: assets.SDK(), Prefix: "/sdk/", Types: map[string]string{
-			"labelbridge.js": typeJS, "labelbridge.global.js": typeJS, "labelbridge.d.ts": typeTS}}},
+			"labelbridge.js": typeJS, "labelbridge.global.js": typeJS, "labelbridge.cjs": typeJS, "labelbridge.d.ts": typeTS}}},
 		{[]string{"/demo", "/demo/"}, edge.Page, Files{FS: assets.Demo(), Prefix: "/demo/", Index: "index.html", Types: map[string]string{
 			"index.html": typeHTML, "demo.js": typeJS, "demo.css": typeCSS}}},
 	}
