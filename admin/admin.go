@@ -9,19 +9,16 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/edge/adminauth"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/sites"
+	"github.com/labelbridge/labelbridge/wire"
 )
 
 // Origin is the origin recorded on jobs the panel makes (test prints).
@@ -104,18 +101,18 @@ func New(d Deps) *Panel {
 // Methods are the admin-only methods the panel (and the CLI) call.
 func (p *Panel) Methods() []Method {
 	return []Method{
-		{Name: "sites.list", Call: p.sitesList},
-		{Name: "sites.approve", Call: p.siteChange("approve", p.d.Sites.Approve)},
-		{Name: "sites.deny", Call: p.siteChange("deny", p.d.Sites.Deny)},
-		{Name: "sites.revoke", Call: p.siteChange("revoke", p.d.Sites.Revoke)},
-		{Name: "printing.status", Call: p.printingStatus},
-		{Name: "printing.pause", Call: p.setPaused(true)},
-		{Name: "printing.resume", Call: p.setPaused(false)},
-		{Name: "printers.add", Call: p.printersAdd},
-		{Name: "printers.remove", Call: p.printersRemove},
-		{Name: "printers.testPrint", Call: p.printersTestPrint},
-		{Name: "jobs.preview", Call: p.jobsPreview},
-		{Name: "panel.login", Call: p.panelLogin},
+		{Name: wire.MethodSitesList, Call: p.sitesList},
+		{Name: wire.MethodSitesApprove, Call: p.siteChange("approve", p.d.Sites.Approve)},
+		{Name: wire.MethodSitesDeny, Call: p.siteChange("deny", p.d.Sites.Deny)},
+		{Name: wire.MethodSitesRevoke, Call: p.siteChange("revoke", p.d.Sites.Revoke)},
+		{Name: wire.MethodPrintingStatus, Call: p.printingStatus},
+		{Name: wire.MethodPrintingPause, Call: p.setPaused(true)},
+		{Name: wire.MethodPrintingResume, Call: p.setPaused(false)},
+		{Name: wire.MethodPrintersAdd, Call: p.printersAdd},
+		{Name: wire.MethodPrintersRemove, Call: p.printersRemove},
+		{Name: wire.MethodPrintersTestPrint, Call: p.printersTestPrint},
+		{Name: wire.MethodJobsPreview, Call: p.jobsPreview},
+		{Name: wire.MethodPanelLogin, Call: p.panelLogin},
 	}
 }
 
@@ -133,33 +130,12 @@ func badParams(format string, args ...any) error {
 	return &printing.Error{Code: printing.ErrReasonInvalidParams, Msg: fmt.Sprintf(format, args...)}
 }
 
-// decodeParams decodes params into v; unknown fields are errors naming the
-// field, absent params decode as {}.
-func decodeParams(raw json.RawMessage, v any) error {
-	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
-		raw = json.RawMessage("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return badParams("params.%s: wrong type (got JSON %s)", te.Field, te.Value)
-		}
-		return badParams("params: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return badParams("params: unexpected data after the object")
-	}
-	return nil
-}
+// decodeParams decodes params strictly into v (wire.DecodeParams): unknown
+// fields are invalid_params errors naming the field, absent params decode as {}.
+func decodeParams(raw json.RawMessage, v any) error { return wire.DecodeParams(raw, v) }
 
 // SitesResult is what every sites.* method answers: the whole list.
-type SitesResult struct {
-	Sites   []sites.Site `json:"sites"`
-	Locked  bool         `json:"locked"`
-	Pending int          `json:"pending"`
-}
+type SitesResult = wire.SitesResult
 
 // SitesNow is the allow-list now (also the "sites" event's params).
 func (p *Panel) SitesNow() SitesResult {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/wire"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
 
@@ -22,13 +22,7 @@ import (
 const compatRetry = 30 * time.Second
 
 // compatState is what browserPrint.get and browserPrint.set answer.
-type compatState struct {
-	Enabled   bool   `json:"enabled"`
-	Port      int    `json:"port"`
-	Listening bool   `json:"listening"`
-	Locked    bool   `json:"locked"`          // set by the admin policy
-	Error     string `json:"error,omitempty"` // why it is not listening
-}
+type compatState = wire.BrowserPrintState
 
 // compat runs the opt-in Zebra Browser Print compatible endpoint. One
 // goroutine (run) owns the listeners; the admin methods ask it for changes.
@@ -50,8 +44,8 @@ type compatChange struct {
 func (a *agent) startCompat(ctx context.Context) {
 	c := &compat{a: a, changes: make(chan compatChange), state: make(chan chan compatState)}
 	a.server.AddAdminMethods(
-		wsserver.AdminMethod{Name: "browserPrint.get", Call: c.get},
-		wsserver.AdminMethod{Name: "browserPrint.set", Call: c.set},
+		wsserver.AdminMethod{Name: wire.MethodBrowserPrintGet, Call: c.get},
+		wsserver.AdminMethod{Name: wire.MethodBrowserPrintSet, Call: c.set},
 	)
 	a.wg.Add(1)
 	go func() {
@@ -154,21 +148,25 @@ func (c *compat) get(ctx context.Context, _ json.RawMessage) (any, error) {
 	}
 }
 
+// decodeCompatSet decodes browserPrint.set's params strictly; enabled is
+// required.
+func decodeCompatSet(raw json.RawMessage) (wire.BrowserPrintSetParams, error) {
+	var p wire.BrowserPrintSetParams
+	if err := wire.DecodeParams(raw, &p); err != nil {
+		return p, err
+	}
+	if p.Enabled == nil {
+		return p, wire.InvalidParams(`params: want {"enabled": true|false, "port"?: number}: enabled is required`)
+	}
+	return p, nil
+}
+
 // set turns the endpoint on or off ({"enabled": bool, "port"?: n}), saves it
 // in the user's config file and answers the new state.
 func (c *compat) set(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p struct {
-		Enabled *bool `json:"enabled"`
-		Port    int   `json:"port"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil || p.Enabled == nil {
-		msg := "params: want {\"enabled\": true|false, \"port\"?: number}"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return nil, &printing.Error{Code: printing.ErrReasonInvalidParams, Msg: msg}
+	p, err := decodeCompatSet(raw)
+	if err != nil {
+		return nil, err
 	}
 	if c.locked() {
 		return nil, &printing.Error{Code: printing.ErrReasonNotAllowed, Msg: "browserPrint is set by the admin policy and cannot be changed here"}

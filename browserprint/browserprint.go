@@ -33,6 +33,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/wire"
 )
 
 // Spooler is what the endpoint needs from the printing core.
@@ -319,12 +320,12 @@ func spool(ctx context.Context, sp Spooler, req printing.Request) (printing.Subm
 
 func submitFailure(err error) *failure {
 	status := map[string]int{
-		printing.ErrReasonPrinterNotFound: http.StatusNotFound,
-		printing.ErrReasonInvalidParams:   http.StatusBadRequest,
-		printing.ErrReasonPayloadTooLarge: http.StatusRequestEntityTooLarge,
-		printing.ErrReasonQueueFull:       http.StatusServiceUnavailable,
-		printing.ErrReasonUnavailable:     http.StatusServiceUnavailable,
-		"language_mismatch":               http.StatusUnprocessableEntity,
+		wire.ReasonPrinterNotFound:  http.StatusNotFound,
+		wire.ReasonInvalidParams:    http.StatusBadRequest,
+		wire.ReasonPayloadTooLarge:  http.StatusRequestEntityTooLarge,
+		wire.ReasonQueueFull:        http.StatusServiceUnavailable,
+		wire.ReasonUnavailable:      http.StatusServiceUnavailable,
+		wire.ReasonLanguageMismatch: http.StatusUnprocessableEntity,
 	}[printing.ReasonOf(err, "")]
 	if status == 0 {
 		status = http.StatusInternalServerError
@@ -350,6 +351,9 @@ func readBody(r *http.Request) (writeBody, error) {
 }
 
 // parseBody decodes a JSON /write or /read body, explaining what is wrong.
+// Unlike JSON-RPC params (wire.DecodeParams) it is not strict: this is
+// Zebra's protocol, and a field some wrapper adds that Labelbridge has no
+// use for must not break a page written for Zebra's app.
 func parseBody(data []byte, b *writeBody) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fail(http.StatusBadRequest, `empty body: send {"device": {…}, "data": "…"}`)
