@@ -1,8 +1,12 @@
 // Command labelbridge is the Labelbridge agent: it lets web pages print
-// labels on this PC's label printers. Run with no arguments it starts the
-// agent with its tray icon; `labelbridge serve` runs it headless; the other
-// verbs (printers, print, render, preview, version, bench) are tools that
-// talk to a running agent.
+// labels on this PC's label printers. Run with no arguments (or `tray`) it
+// starts the agent with its tray icon; `serve` runs it headless and
+// `service` registers it with the OS service manager. printers, print and
+// panel talk to the running agent; render, preview, bench, paths and
+// version work on their own.
+//
+// This package is the composition root: flags, config, modes, CLI verbs and
+// the wiring of the other packages; nothing imports it.
 package main
 
 import (
@@ -62,6 +66,9 @@ Usage:
   labelbridge panel [--print-url]
                               open the local web panel (signed in) in the browser
   labelbridge bench [flags]   measure throughput and latency on loopback
+  labelbridge service install|uninstall|start|stop|restart|status
+                              run the headless agent under the OS service manager
+  labelbridge paths           where config, data and logs live
   labelbridge version         print the version
 
 Files: config, data and logs live in the per-user folders shown by 'labelbridge paths'.
