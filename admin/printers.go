@@ -95,23 +95,32 @@ func (p *Panel) printersAdd(_ context.Context, params json.RawMessage) (any, err
 	return map[string]any{"printer": pr}, nil
 }
 
-func (p *Panel) printersRemove(_ context.Context, params json.RawMessage) (any, error) {
+// printerParam decodes {"printer": id} (required).
+func printerParam(params json.RawMessage) (string, error) {
 	var in struct {
 		Printer string `json:"printer"`
 	}
 	if err := decodeParams(params, &in); err != nil {
-		return nil, err
+		return "", err
 	}
 	if in.Printer == "" {
-		return nil, badParams("printer: required")
+		return "", badParams("printer: required")
+	}
+	return in.Printer, nil
+}
+
+func (p *Panel) printersRemove(_ context.Context, params json.RawMessage) (any, error) {
+	printer, err := printerParam(params)
+	if err != nil {
+		return nil, err
 	}
 	if p.d.Policy["networkPrinters"] {
 		return nil, &printing.Error{Code: printing.ErrReasonNotAllowed, Msg: "the admin policy sets the network printers: they cannot be removed here"}
 	}
-	err := p.d.Config.Update(func(c *config.Config) error {
-		i := slices.IndexFunc(c.NetworkPrinters, func(np config.NetworkPrinter) bool { return np.PrinterID() == in.Printer })
+	err = p.d.Config.Update(func(c *config.Config) error {
+		i := slices.IndexFunc(c.NetworkPrinters, func(np config.NetworkPrinter) bool { return np.PrinterID() == printer })
 		if i < 0 {
-			return &printing.Error{Code: printing.ErrReasonPrinterNotFound, Msg: fmt.Sprintf("printer %q is not a network printer you added: only those can be removed", in.Printer)}
+			return &printing.Error{Code: printing.ErrReasonPrinterNotFound, Msg: fmt.Sprintf("printer %q is not a network printer you added: only those can be removed", printer)}
 		}
 		c.NetworkPrinters = slices.Delete(c.NetworkPrinters, i, i+1)
 		return nil
@@ -125,11 +134,11 @@ func (p *Panel) printersRemove(_ context.Context, params json.RawMessage) (any, 
 	// Forget clears the default if it was this printer: jobs that name no
 	// printer then follow the documented fallback (the sole local printer,
 	// else the virtual one), never another printer someone added.
-	if err := p.d.Spooler.Forget(in.Printer); err != nil {
-		p.d.Logger.Warn("forget the removed printer", "printer", in.Printer, "err", err)
+	if err := p.d.Spooler.Forget(printer); err != nil {
+		p.d.Logger.Warn("forget the removed printer", "printer", printer, "err", err)
 	}
-	p.d.Logger.Info("network printer removed in the panel", "printer", in.Printer)
-	return map[string]any{"removed": in.Printer}, nil
+	p.d.Logger.Info("network printer removed in the panel", "printer", printer)
+	return map[string]any{"removed": printer}, nil
 }
 
 // testLabel is the built-in test label (60 × 40 mm) for a printer.
@@ -159,16 +168,11 @@ func testLabel(pr printing.Printer, now time.Time) json.RawMessage {
 }
 
 func (p *Panel) printersTestPrint(ctx context.Context, params json.RawMessage) (any, error) {
-	var in struct {
-		Printer string `json:"printer"`
-	}
-	if err := decodeParams(params, &in); err != nil {
+	printer, err := printerParam(params)
+	if err != nil {
 		return nil, err
 	}
-	if in.Printer == "" {
-		return nil, badParams("printer: required")
-	}
-	pr, err := p.d.Spooler.Printer(in.Printer)
+	pr, err := p.d.Spooler.Printer(printer)
 	if err != nil {
 		return nil, err
 	}
