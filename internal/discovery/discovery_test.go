@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/labelbridge/labelbridge/printing"
 )
@@ -19,27 +20,25 @@ import (
 func TestStartContainsEveryWatcher(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
+	lines := make(chan struct{}, 16)
 	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
 		mu.Lock()
 		defer mu.Unlock()
+		lines <- struct{}{}
 		return buf.Write(p)
 	}), nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	var wg, returned sync.WaitGroup
-	returned.Add(3)
+	var wg sync.WaitGroup
 	ws := []Watcher{
 		{Name: "crashy", Run: func(context.Context, *printing.Spooler, *slog.Logger) error {
-			defer returned.Done()
 			var m map[string]int
 			m["x"] = 1 // panics
 			return nil
 		}},
 		{Name: "absent", Run: func(context.Context, *printing.Spooler, *slog.Logger) error {
-			defer returned.Done()
 			return fmt.Errorf("no libusb in this build: %w", errors.ErrUnsupported)
 		}},
 		{Name: "broken", Run: func(context.Context, *printing.Spooler, *slog.Logger) error {
-			defer returned.Done()
 			return errors.New("device list failed")
 		}},
 		{Name: "steady", Run: func(ctx context.Context, _ *printing.Spooler, _ *slog.Logger) error {
@@ -48,7 +47,17 @@ func TestStartContainsEveryWatcher(t *testing.T) {
 		}},
 	}
 	Start(ctx, &wg, ws, nil, log)
-	returned.Wait()
+	// The three loops that stop early are logged before the context ends
+	// (a loop that stops after it is a shutdown, not logged).
+	for i := range 3 {
+		select {
+		case <-lines:
+		case <-time.After(10 * time.Second):
+			mu.Lock()
+			defer mu.Unlock()
+			t.Fatalf("only %d of 3 loops were logged:\n%s", i, buf.String())
+		}
+	}
 	cancel()
 	wg.Wait()
 	got := buf.String()
