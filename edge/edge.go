@@ -21,11 +21,13 @@
 // by default) and logged at most a few times per origin and per Host
 // (internal/ratelog), so a flood cannot rotate the log away. Handlers find
 // who is calling with PeerOf. Adding a listener is choosing its routes and
-// a policy for each, nothing more.
+// a policy for each, nothing more; ServeTLS serves the same routes over
+// TLS on a second port (wss, https), whose Host names that port.
 package edge
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,6 +70,11 @@ type Options struct {
 	Sessions Sessions
 	Logger   *slog.Logger
 
+	// Hold, when set, sees each request after the Host check and before
+	// the route's policy, and may hold it there (Browser Print holds a
+	// site's request while the site waits for the user's approval).
+	Hold func(r *http.Request)
+
 	ReadHeaderTimeout time.Duration // request headers [10 s]
 	BodyTimeout       time.Duration // a request body, after the headers [10 s]
 	MaxBodyBytes      int64         // a request body [1 MiB]
@@ -81,12 +88,14 @@ type Edge struct {
 	opt   Options
 	log   *slog.Logger
 	mux   *http.ServeMux
-	hosts map[string]bool
+	hosts map[string]bool // Host headers of the plain listeners
+	own   map[string]bool // the listener's own origins (http://, and https:// once ServeTLS ran)
 	// refusals rate-limits the refusal log lines per origin and per Host.
 	refusals *ratelog.Limiter
 
-	mu   sync.Mutex
-	srvs []*http.Server
+	mu       sync.Mutex
+	srvs     []*http.Server
+	tlsHosts map[string]bool // Host headers of the TLS listeners (ServeTLS)
 }
 
 // New builds an Edge with no routes.
@@ -106,11 +115,18 @@ func New(opt Options) *Edge {
 	if opt.Refuse == nil {
 		opt.Refuse = WriteRefusal
 	}
-	port := strconv.Itoa(opt.Port)
-	return &Edge{
-		opt: opt, log: opt.Logger, mux: http.NewServeMux(), refusals: ratelog.New(ratelog.Options{}),
-		hosts: map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true},
+	e := &Edge{opt: opt, log: opt.Logger, mux: http.NewServeMux(), refusals: ratelog.New(ratelog.Options{}),
+		hosts: loopbackHosts(opt.Port), own: map[string]bool{}}
+	for h := range e.hosts {
+		e.own["http://"+h] = true
 	}
+	return e
+}
+
+// loopbackHosts are the Host headers that name port on loopback.
+func loopbackHosts(port int) map[string]bool {
+	p := strconv.Itoa(port)
+	return map[string]bool{"127.0.0.1:" + p: true, "localhost:" + p: true, "[::1]:" + p: true}
 }
 
 // Handle serves pattern (http.ServeMux syntax, e.g. "GET /x", "/sdk/")
@@ -122,21 +138,32 @@ func (e *Edge) Handle(pattern string, p Policy, h http.Handler) {
 // ServeHTTP applies the Host check, then the route's policy.
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if !e.hosts[strings.ToLower(r.Host)] {
+	hosts := e.hosts
+	if r.TLS != nil {
+		e.mu.Lock()
+		hosts = e.tlsHosts
+		e.mu.Unlock()
+	}
+	if !hosts[strings.ToLower(r.Host)] {
 		e.refusals.Log(e.log, slog.LevelWarn, "host "+r.Host, e.opt.Name+"refused request with foreign Host (DNS rebinding?)",
 			"host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
 		e.opt.Refuse(w, http.StatusForbidden, "host_not_allowed",
 			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, e.opt.Port, e.opt.Port, e.opt.Port))
 		return
 	}
+	if e.opt.Hold != nil {
+		e.opt.Hold(r)
+	}
 	e.mux.ServeHTTP(w, r)
 }
 
 // IsOwnOrigin reports whether origin is this listener's own (pages it
-// serves itself: the panel, the demo).
+// serves itself: the panel, the demo), over http or, after ServeTLS, https.
 func (e *Edge) IsOwnOrigin(origin string) bool {
 	o := strings.ToLower(origin)
-	return strings.HasPrefix(o, "http://") && e.hosts[strings.TrimPrefix(o, "http://")]
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.own[o]
 }
 
 // OriginStatus reports the decision on origin without recording it as
@@ -201,6 +228,28 @@ func (e *Edge) Serve(ls []net.Listener) {
 			}
 		}()
 	}
+}
+
+// ServeTLS serves the same routes over TLS (cfg: tlsca's) on the
+// listeners (edge.Listen on a second port) until Shutdown; it returns at
+// once. Requests there must name that port in Host, and the https origins
+// of that port are the listener's own too.
+func (e *Edge) ServeTLS(ls []net.Listener, cfg *tls.Config) {
+	if len(ls) == 0 {
+		return
+	}
+	port := ls[0].Addr().(*net.TCPAddr).Port
+	e.mu.Lock()
+	e.tlsHosts = loopbackHosts(port)
+	for h := range e.tlsHosts {
+		e.own["https://"+h] = true
+	}
+	e.mu.Unlock()
+	wrapped := make([]net.Listener, len(ls))
+	for i, l := range ls {
+		wrapped[i] = tls.NewListener(l, cfg)
+	}
+	e.Serve(wrapped)
 }
 
 // Shutdown stops accepting and waits for handlers until ctx ends.
