@@ -19,7 +19,7 @@ var (
 	storage = []string{"./printing/store", "go.etcd.io/bbolt"}
 	servers = []string{
 		"./wsserver/...", "./browserprint/...", "./client/...", "./edge/...", "./admin/...",
-		"net/http", "github.com/coder/websocket",
+		"./wire/...", "net/http", "github.com/coder/websocket",
 	}
 )
 
@@ -39,7 +39,7 @@ func TestArchitecture(t *testing.T) {
 		Rule{
 			From:      []string{"./printing/..."},
 			Except:    []string{"./printing/raster/rastertest"},
-			Forbidden: []string{"./wsserver/...", "./browserprint/...", "./client/...", "./edge/...", "./admin/...", "net/http", "github.com/coder/websocket"},
+			Forbidden: servers,
 			Why:       "the core knows no wire or HTTP package; servers are its clients",
 		},
 		Rule{
@@ -51,6 +51,16 @@ func TestArchitecture(t *testing.T) {
 			From:      []string{"./admin/..."},
 			Forbidden: append([]string{"./wsserver/...", "./browserprint/...", "./client/...", "github.com/coder/websocket"}, append(append([]string{}, transports...), storage...)...),
 			Why:       "admin declares the interfaces it needs: no transport, store or server",
+		},
+		Rule{
+			From:      []string{"./wire/..."},
+			Forbidden: append(append([]string{"./wsserver/...", "./browserprint/...", "./client/...", "./edge/...", "./admin/...", "net/http", "github.com/coder/websocket"}, transports...), storage...),
+			Why:       "wire is the protocol's shapes: servers and clients import it, never the reverse",
+		},
+		Rule{
+			From:      []string{"./tray/...", "./sites/...", "./origins/...", "./config/..."},
+			Forbidden: []string{"github.com/google/gousb"},
+			Why:       "only printing/usb reaches gousb (behind its cgo constraint)",
 		},
 		Rule{
 			From:      []string{"./..."},
