@@ -2,6 +2,7 @@ package edge
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -31,6 +32,12 @@ const (
 	// Admin: the local token with no Origin, or an admin session with the
 	// agent's own Origin.
 	Admin
+	// SitesInBand is Sites for protocols that must refuse in their own
+	// frames (QZ Tray's certificate step: a refused handshake only tells
+	// the page "unable to connect"). The check is the same and an unknown
+	// origin is recorded as pending, but a refused caller is admitted with
+	// Peer.Refusal saying why; the handler must then refuse every call.
+	SitesInBand
 )
 
 // CORS says which origins may read a route's answers from a script.
@@ -106,6 +113,9 @@ const (
 type Peer struct {
 	Origin string // canonical Origin, "cli" for the token holder, "" when unchecked
 	Admin  bool   // the desktop user: may manage every site's jobs and the settings
+	// Refusal, on a SitesInBand route, is why the caller is refused (its
+	// reason and message; "" when admitted).
+	Refusal, RefusalMessage string
 }
 
 type peerKey struct{}
@@ -139,6 +149,11 @@ func (e *Edge) guard(p Policy, h http.Handler) http.Handler {
 			}
 		}
 		peer, ref := e.authorize(r, p.Access)
+		if ref != nil && p.Access == SitesInBand {
+			e.refusals.Log(e.log, slog.LevelWarn, "origin "+origin, e.opt.Name+"refused "+what(p)+" (answered in its protocol)",
+				"origin", origin, "reason", ref.reason, "path", r.URL.Path, "remote", r.RemoteAddr)
+			peer, ref = Peer{Origin: cmp.Or(ref.readable, origin), Refusal: ref.reason, RefusalMessage: ref.msg}, nil
+		}
 		if ref != nil {
 			if p.CORS == AllowedOrigins && ref.readable != "" && hdr.Get("Access-Control-Allow-Origin") == "" {
 				hdr.Set("Access-Control-Allow-Origin", ref.readable)

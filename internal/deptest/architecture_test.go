@@ -18,7 +18,7 @@ var (
 	}
 	storage = []string{"./printing/store", "go.etcd.io/bbolt"}
 	servers = []string{
-		"./wsserver/...", "./browserprint/...", "./client/...", "./edge/...", "./admin/...",
+		"./wsserver/...", "./browserprint/...", "./qz/...", "./client/...", "./edge/...", "./admin/...",
 		"./wire/...", "net/http", "github.com/coder/websocket",
 	}
 )
@@ -44,12 +44,12 @@ func TestArchitecture(t *testing.T) {
 		},
 		Rule{
 			From:      []string{"./edge/..."},
-			Forbidden: append([]string{"./printing/...", "./wsserver/...", "./browserprint/...", "./client/...", "./admin/...", "./config/...", "github.com/coder/websocket"}, transports...),
+			Forbidden: append([]string{"./printing/...", "./wsserver/...", "./browserprint/...", "./qz/...", "./client/...", "./admin/...", "./config/...", "github.com/coder/websocket"}, transports...),
 			Why:       "the HTTP edge is only the security chain: it knows no core, server, transport or config",
 		},
 		Rule{
 			From:      []string{"./admin/..."},
-			Forbidden: append([]string{"./wsserver/...", "./browserprint/...", "./client/...", "github.com/coder/websocket"}, append(append([]string{}, transports...), storage...)...),
+			Forbidden: append([]string{"./wsserver/...", "./browserprint/...", "./qz/...", "./client/...", "github.com/coder/websocket"}, append(append([]string{}, transports...), storage...)...),
 			Why:       "admin declares the interfaces it needs: no transport, store or server",
 		},
 		Rule{
