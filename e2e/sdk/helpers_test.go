@@ -305,10 +305,11 @@ type browser struct {
 	ctx context.Context
 }
 
-func newBrowser(tb testing.TB) *browser {
+// extra adds Chromium options (flags) to the standard ones.
+func newBrowser(tb testing.TB, extra ...chromedp.ExecAllocatorOption) *browser {
 	tb.Helper()
 	path := need(tb, "chromium", "chromium-browser", "google-chrome")
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -325,7 +326,7 @@ func newBrowser(tb testing.TB) *browser {
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.UserDataDir(tb.TempDir()),
-	)
+	}, extra...)...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	tb.Cleanup(func() {
 		cancel()
