@@ -72,6 +72,9 @@ func NormalizeData(symbology, data string) (string, error) {
 		}
 		return data, nil
 	}
+	if out, ok, err := normalizeV2(symbology, data); ok {
+		return out, err
+	}
 	return "", fmt.Errorf("unknown symbology %q", symbology)
 }
 

@@ -34,6 +34,7 @@ const (
 	TypeLine    = "line"
 	TypeBox     = "box"
 	TypeImage   = "image"
+	TypeEllipse = "ellipse" // v2
 )
 
 // Symbologies.
@@ -44,6 +45,16 @@ const (
 	UPCA       = "upca"
 	QR         = "qr"
 	DataMatrix = "datamatrix"
+
+	// v2 symbologies.
+	GS1128        = "gs1-128"
+	GS1DataMatrix = "gs1-datamatrix"
+	EAN8          = "ean8"
+	UPCE          = "upce"
+	ITF14         = "itf14"
+	Codabar       = "codabar"
+	PDF417        = "pdf417"
+	Aztec         = "aztec"
 )
 
 // FontPrinter is the text font value that asks for the printer's resident
@@ -77,6 +88,7 @@ type Label struct {
 	DPI      int       `json:"dpi,omitempty"`    // default 203
 	Copies   int       `json:"copies,omitempty"` // default 1
 	Elements []Element `json:"elements"`
+
 }
 
 // Element is one thing on a label. Type says which; the fields that apply
@@ -125,6 +137,32 @@ type Element struct {
 	// least half its shorter side is filled.
 	Thickness float64 `json:"thickness,omitempty"`
 
+	// Text boxes (v2, see textbox.go): Width (and Height) above make the
+	// text wrap inside a box.
+	Wrap          string  `json:"wrap,omitempty"`          // word (default with width), char, none
+	Align         string  `json:"align,omitempty"`         // left (default), center, right, justify
+	VerticalAlign string  `json:"verticalAlign,omitempty"` // top (default), middle, bottom (needs height)
+	MaxLines      int     `json:"maxLines,omitempty"`
+	Overflow      string  `json:"overflow,omitempty"` // error (default), ellipsis, shrink
+	MinSize       float64 `json:"minSize,omitempty"`  // smallest size "shrink" may use
+	LineSpacing   float64 `json:"lineSpacing,omitempty"`
+	Bold          bool    `json:"bold,omitempty"`
+	// Reverse: text drawn white on a black box (with Padding around it);
+	// on a box, invert what lies beneath.
+	Reverse bool    `json:"reverse,omitempty"`
+	Padding float64 `json:"padding,omitempty"`
+
+	// Shapes (v2): box corner radius, box and ellipse fill.
+	Radius float64 `json:"radius,omitempty"`
+	Fill   string  `json:"fill,omitempty"` // "black", "white" or "" (none)
+
+	// Barcodes (v2): error correction (qr: L, M, Q, H; pdf417: 0–8; aztec:
+	// percent 5–95; datamatrix: 200), PDF417 data columns, ITF-14 bearer
+	// bars.
+	ECC     string `json:"ecc,omitempty"`
+	Columns int    `json:"columns,omitempty"`
+	Bearer  bool   `json:"bearer,omitempty"`
+
 	imgW, imgH int // image size from its header (set by Parse and Validate)
 }
 
@@ -133,7 +171,14 @@ func (e *Element) ShowHRI() bool { return e.HRI == nil || *e.HRI }
 
 // Is2D reports whether the element is a 2D barcode.
 func (e *Element) Is2D() bool {
-	return e.Type == TypeBarcode && (e.Symbology == QR || e.Symbology == DataMatrix)
+	if e.Type != TypeBarcode {
+		return false
+	}
+	switch e.Symbology {
+	case QR, DataMatrix, GS1DataMatrix, PDF417, Aztec:
+		return true
+	}
+	return false
 }
 
 // UsesPrinterFont reports whether a text element asks for the printer's

@@ -99,7 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"text size", el(`{"type":"text","text":"a"}`), "elements[0].size: is required"},
 		{"text off label", el(`{"type":"text","x":101,"text":"a","size":3}`), "elements[0].x: 101 mm is off the label (0–100 mm)"},
 		{"rotation", el(`{"type":"text","text":"a","size":3,"rotation":45}`), "elements[0].rotation: 45 is not one of 0, 90, 180, 270"},
-		{"symbology", el(`{"type":"barcode","symbology":"pdf417","data":"x"}`), `elements[0].symbology: unknown symbology "pdf417"`},
+		{"symbology", el(`{"type":"barcode","symbology":"maxicode","data":"x"}`), `elements[0].symbology: unknown symbology "maxicode"`},
 		{"no data", el(`{"type":"barcode","symbology":"qr"}`), "elements[0].data: is required"},
 		{"ean13 digits", el(`{"type":"text","text":"a","size":3},{"type":"text","text":"a","size":3},{"type":"text","text":"a","size":3},{"type":"barcode","symbology":"ean13","data":"12345"}`), "elements[3].data: EAN-13 needs 12 or 13 digits"},
 		{"ean13 check", el(`{"type":"barcode","symbology":"ean13","data":"5901234123450"}`), "elements[0].data: EAN-13 check digit should be 7, not 0"},

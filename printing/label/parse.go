@@ -22,11 +22,15 @@ const MaxLabelBytes = 16 << 20
 
 // field sets per element type, in the order they are checked.
 var elementFields = map[string][]string{
-	TypeText:    {"type", "x", "y", "text", "size", "font", "rotation"},
-	TypeBarcode: {"type", "x", "y", "symbology", "data", "height", "width", "size", "module", "hri", "rotation"},
+	TypeText: {"type", "x", "y", "text", "size", "font", "rotation",
+		"width", "height", "wrap", "align", "verticalAlign", "maxLines", "overflow", "minSize",
+		"lineSpacing", "bold", "reverse", "padding"},
+	TypeBarcode: {"type", "x", "y", "symbology", "data", "height", "width", "size", "module", "hri", "rotation",
+		"ecc", "columns", "bearer"},
 	TypeLine:    {"type", "x1", "y1", "x2", "y2", "thickness"},
-	TypeBox:     {"type", "x", "y", "width", "height", "thickness"},
+	TypeBox:     {"type", "x", "y", "width", "height", "thickness", "radius", "fill", "reverse"},
 	TypeImage:   {"type", "x", "y", "width", "height", "data"},
+	TypeEllipse: {"type", "x", "y", "width", "height", "thickness", "fill"},
 }
 
 var labelFields = []string{"width", "height", "unit", "dpi", "copies", "elements"}
@@ -227,9 +231,9 @@ func parseElement(i int, raw json.RawMessage) (*Element, error) {
 	allowed, ok := elementFields[e.Type]
 	if !ok {
 		if e.Type == "" {
-			return nil, invalid(path+".type", "is required (text, barcode, line, box or image)")
+			return nil, invalid(path+".type", "is required (%s)", typeList)
 		}
-		return nil, invalid(path+".type", "unknown element type %q (want text, barcode, line, box or image)", clip(e.Type))
+		return nil, invalid(path+".type", "unknown element type %q (want %s)", clip(e.Type), typeList)
 	}
 	if err := checkFields(obj, allowed, path+"."); err != nil {
 		return nil, err
@@ -241,6 +245,7 @@ func parseElement(i int, raw json.RawMessage) (*Element, error) {
 		e.Size = d.number("size", true)
 		e.Font = d.str("font")
 		e.Rotation = d.integer("rotation")
+		parseTextBox(&d, e)
 	case TypeBarcode:
 		e.X, e.Y = d.number("x", false), d.number("y", false)
 		e.Symbology = d.str("symbology")
@@ -251,6 +256,9 @@ func parseElement(i int, raw json.RawMessage) (*Element, error) {
 		e.Module = d.number("module", false)
 		e.HRI = d.boolean("hri")
 		e.Rotation = d.integer("rotation")
+		e.ECC = d.ecc("ecc")
+		e.Columns = d.integer("columns")
+		e.Bearer = d.flag("bearer")
 	case TypeLine:
 		e.X1, e.Y1 = d.number("x1", false), d.number("y1", false)
 		e.X2, e.Y2 = d.number("x2", false), d.number("y2", false)
@@ -260,6 +268,15 @@ func parseElement(i int, raw json.RawMessage) (*Element, error) {
 		e.Width = d.number("width", true)
 		e.Height = d.number("height", true)
 		e.Thickness = d.number("thickness", false)
+		e.Radius = d.number("radius", false)
+		e.Fill = d.str("fill")
+		e.Reverse = d.flag("reverse")
+	case TypeEllipse:
+		e.X, e.Y = d.number("x", false), d.number("y", false)
+		e.Width = d.number("width", true)
+		e.Height = d.number("height", true)
+		e.Thickness = d.number("thickness", false)
+		e.Fill = d.str("fill")
 	case TypeImage:
 		e.X, e.Y = d.number("x", false), d.number("y", false)
 		e.Width = d.number("width", true)

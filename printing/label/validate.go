@@ -128,7 +128,10 @@ func (l *Label) validateElement(i int) error {
 		if err := checkRotation(i, e.Rotation); err != nil {
 			return err
 		}
-		return l.checkPoint(i, "x", "y", e.X, e.Y)
+		if err := l.checkPoint(i, "x", "y", e.X, e.Y); err != nil {
+			return err
+		}
+		return l.validateTextBox(i, e)
 	case TypeBarcode:
 		return l.validateBarcode(i, e)
 	case TypeLine:
@@ -142,6 +145,17 @@ func (l *Label) validateElement(i int) error {
 	case TypeBox:
 		if e.Thickness < 0 {
 			return invalid(f("thickness"), "must not be negative")
+		}
+		if err := l.validateShape(i, e); err != nil {
+			return err
+		}
+		return l.checkRect(i, e)
+	case TypeEllipse:
+		if e.Thickness < 0 {
+			return invalid(f("thickness"), "must not be negative")
+		}
+		if err := l.validateShape(i, e); err != nil {
+			return err
 		}
 		return l.checkRect(i, e)
 	case TypeImage:
@@ -161,20 +175,20 @@ func (l *Label) validateElement(i int) error {
 		}
 		return l.checkRect(i, e)
 	case "":
-		return invalid(f("type"), "is required (text, barcode, line, box or image)")
+		return invalid(f("type"), "is required (%s)", typeList)
 	default:
-		return invalid(f("type"), "unknown element type %q (want text, barcode, line, box or image)", clip(e.Type))
+		return invalid(f("type"), "unknown element type %q (want %s)", clip(e.Type), typeList)
 	}
 }
 
 func (l *Label) validateBarcode(i int, e *Element) error {
 	f := func(name string) string { return ElementField(i, name) }
-	switch e.Symbology {
-	case Code128, Code39, EAN13, UPCA, QR, DataMatrix:
-	case "":
-		return invalid(f("symbology"), "is required (code128, code39, ean13, upca, qr or datamatrix)")
+	switch {
+	case knownSymbology(e.Symbology):
+	case e.Symbology == "":
+		return invalid(f("symbology"), "is required (%s)", symbologyList)
 	default:
-		return invalid(f("symbology"), "unknown symbology %q (want code128, code39, ean13, upca, qr or datamatrix)", clip(e.Symbology))
+		return invalid(f("symbology"), "unknown symbology %q (want %s)", clip(e.Symbology), symbologyList)
 	}
 	if _, err := NormalizeData(e.Symbology, e.Data); err != nil {
 		return invalid(f("data"), "%s", err.Error())
@@ -211,6 +225,9 @@ func (l *Label) validateBarcode(i int, e *Element) error {
 	}
 	if e.Module > 0 && l.ToMM(e.Module) > 10 {
 		return invalid(f("module"), "%s is too wide (the limit is 10 mm)", l.fmtLen(e.Module))
+	}
+	if err := validateBarcodeOptions(i, e); err != nil {
+		return err
 	}
 	if err := checkRotation(i, e.Rotation); err != nil {
 		return err

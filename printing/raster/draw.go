@@ -43,14 +43,19 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 				}
 			}
 		} else {
+			bb := it.Bearer
 			for x := 0; x < s.W; x++ {
 				if s.Dark(x, 0) {
 					x0 := x
 					for x+1 < s.W && s.Dark(x+1, 0) {
 						x++
 					}
-					b.FillRect(image.Rect(x0*m, 0, (x+1)*m, it.BarHeight))
+					b.FillRect(image.Rect(x0*m, bb, (x+1)*m, bb+it.BarHeight))
 				}
+			}
+			if bb > 0 { // ITF-14 bearer bars above and below the bars
+				b.FillRect(image.Rect(0, 0, uw, bb))
+				b.FillRect(image.Rect(0, bb+it.BarHeight, uw, 2*bb+it.BarHeight))
 			}
 			if it.HRI && s.HRI != "" {
 				tl := it.text
@@ -68,7 +73,7 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 					return nil, err
 				}
 				gap := int(math.Ceil(it.HRICap * 0.3))
-				b.Or(t, image.Pt((uw-t.W)/2, it.BarHeight+gap))
+				b.Or(t, image.Pt((uw-t.W)/2, it.BarHeight+2*it.Bearer+gap))
 			}
 		}
 		if it.Rotation != 0 {
@@ -77,7 +82,16 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 			}
 		}
 		b = b.Rotate(it.Rotation)
-	case "line", "box":
+	case "box", "ellipse":
+		if it.v2Shape() {
+			var err error
+			if b, err = it.shapeMask(); err != nil {
+				return nil, err
+			}
+			break
+		}
+		fallthrough
+	case "line":
 		if err := it.m.charge(it.what, area(it.Bounds)); err != nil {
 			return nil, err
 		}
@@ -229,6 +243,9 @@ func (it *Item) shapeCost() int64 {
 // Draw draws the item onto dst, whose top-left corner is at origin on the
 // label.
 func (it *Item) Draw(dst *Bitmap, origin image.Point) error {
+	if it.v2Shape() || it.comp != compOr {
+		return it.drawV2(dst, origin)
+	}
 	if it.Type == "line" || it.Type == "box" {
 		return it.drawShape(dst, origin)
 	}

@@ -53,14 +53,48 @@ func (p *Plan) Split(rasterMode bool, native func(*Item) string) (natives []stri
 		}
 		return nil, []Graphic{{X: 0, Y: 0, Bitmap: bmp}}, nil
 	}
+	cmds := make([]string, len(p.Items))
+	for i, it := range p.Items {
+		cmds[i] = native(it)
+	}
+	keepOrder(p.Items, cmds)
 	var bitmaps []*Item
-	for _, it := range p.Items {
-		if cmd := native(it); cmd != "" {
-			natives = append(natives, cmd)
+	for i, it := range p.Items {
+		if cmds[i] != "" {
+			natives = append(natives, cmds[i])
 		} else {
 			bitmaps = append(bitmaps, it)
 		}
 	}
 	graphics, err = p.Graphics(bitmaps)
 	return natives, graphics, err
+}
+
+// keepOrder makes sure destructive items (reversed text, white fills,
+// reverse boxes) combine with what they overlap in drawing order, given
+// that encoders send every bitmap before every native command: a native
+// destructive item may not have a bitmap drawn after it under it, and a
+// bitmap destructive item may not have a native drawn before it under it.
+// Offending items are turned into bitmaps (cmds[i] = "") until none is
+// left.
+func keepOrder(items []*Item, cmds []string) {
+	for changed := true; changed; {
+		changed = false
+		for i, d := range items {
+			if !d.Destructive() {
+				continue
+			}
+			for j, o := range items {
+				if j == i || !o.Bounds.Overlaps(d.Bounds) {
+					continue
+				}
+				switch {
+				case cmds[i] != "" && j > i && cmds[j] == "":
+					cmds[i], changed = "", true
+				case cmds[i] == "" && j < i && cmds[j] != "":
+					cmds[j], changed = "", true
+				}
+			}
+		}
+	}
 }

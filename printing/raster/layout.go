@@ -14,6 +14,10 @@ type Options struct {
 	DPI       int      // printer dpi; 0 = the label's dpi
 	Raster    bool     // send the whole label as one bitmap
 	FontPaths []string // configured font files, tried after an element's own font
+	// PrinterFontWidth is the width of the printer's resident font relative
+	// to the built-in font, for fitting "font":"printer" text boxes (0:
+	// DefaultPrinterFontWidth).
+	PrinterFontWidth float64
 }
 
 // Physical defaults (millimetres).
@@ -73,6 +77,8 @@ type Item struct {
 	bmp  *Bitmap // rendered and rotated (text is rendered during layout)
 	fs   *FontSet
 	text *textLayout // measured text (the element's, or a barcode's HRI line)
+	ItemV2 // label model v2 fields (textbox.go)
+
 	cost int64       // work estimate for drawing the item, in dots
 	m    *meter      // the plan's meter
 	what string      // "elements[3]: line", for errors
@@ -138,8 +144,8 @@ func Layout(ctx context.Context, l *label.Label, opt Options) (*Plan, error) {
 	}
 	// Text is drawn now: its ink must be on the label.
 	for _, it := range p.Items {
-		if it.Type != label.TypeText {
-			continue
+		if it.Type != label.TypeText || it.text == nil {
+			continue // v2 text boxes are drawn while laid out
 		}
 		bmp, err := it.text.draw(p.meter, it.what)
 		if err != nil {
@@ -180,6 +186,12 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 	x, y := p.dots(e.X), p.dots(e.Y)
 	switch e.Type {
 	case label.TypeText:
+		if isV2Text(e) {
+			if err := p.layoutTextBox(it, e, opt, x, y); err != nil {
+				return nil, err
+			}
+			break
+		}
 		it.Text = NormalizeText(e.Text)
 		it.CapHeight = p.Label.Dots(e.Size, p.DPI)
 		it.PrinterFont = e.UsesPrinterFont() && label.IsPrintableASCII(it.Text)
@@ -215,7 +227,11 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 		}
 		it.Bounds = it.Bounds.Intersect(p.rect())
 		it.cost = it.shapeCost()
-	case label.TypeBox:
+	case label.TypeBox, label.TypeEllipse:
+		if e.Type == label.TypeEllipse || e.Radius > 0 || e.Fill != "" || e.Reverse {
+			p.layoutShape(it, e, x, y)
+			break
+		}
 		it.Thickness = p.thickness(e.Thickness)
 		it.Bounds = image.Rect(x, y, x+max(1, p.dots(e.Width)), y+max(1, p.dots(e.Height))).Intersect(p.rect())
 		if 2*it.Thickness >= min(it.Bounds.Dx(), it.Bounds.Dy()) {
@@ -273,11 +289,18 @@ func (p *Plan) layoutBarcode(it *Item, e *label.Element, x, y int) error {
 		return label.Errorf(label.ReasonInvalid, it.Field("data"), "%s", err.Error())
 	}
 	it.Symbology, it.Data = e.Symbology, data
-	sym, err := EncodeSymbol(e.Symbology, data)
+	ecc, err := label.ParseECC(e.Symbology, e.ECC)
+	if err == nil {
+		it.ECC = ecc
+	}
+	sym, err := EncodeSymbolWith(e.Symbology, data, SymbolOptions{ECC: it.ECC})
 	if err != nil {
 		return &label.Error{Code: label.ReasonInvalid, Field: it.Field("data"), Msg: "cannot be encoded", Err: err}
 	}
 	it.Symbol = sym
+	if e.Symbology == label.GS1128 || e.Symbology == label.GS1DataMatrix {
+		it.GS1, _ = label.ParseGS1(data)
+	}
 	// Room to the label's edge along the symbol's width.
 	availW, availH := p.Width-x, p.Height-y
 	if e.Rotation == 90 || e.Rotation == 270 {
@@ -312,7 +335,10 @@ func (p *Plan) layoutBarcode(it *Item, e *label.Element, x, y int) error {
 			_, lh := LineMetrics(it.HRICap)
 			it.HRIHeight = int(math.Ceil(it.HRICap*0.3)) + lh
 		}
-		w, h = sym.W*it.Module, it.BarHeight+it.HRIHeight
+		if e.Bearer {
+			it.Bearer = max(2*it.Module, p.mm(BearerMM))
+		}
+		w, h = sym.W*it.Module, it.BarHeight+it.HRIHeight+2*it.Bearer
 	} else {
 		side := max(sym.W, sym.H)
 		switch {

@@ -141,6 +141,16 @@ func qrVersion(data string, mode qr.Encoding) int {
 // EncodeSymbol encodes normalised data (see label.NormalizeData) with
 // github.com/boombuler/barcode. QR uses error correction level M.
 func EncodeSymbol(symbology, data string) (*Symbol, error) {
+	ecc, _ := label.ParseECC(symbology, "")
+	return EncodeSymbolWith(symbology, data, SymbolOptions{ECC: ecc})
+}
+
+// EncodeSymbolWith is EncodeSymbol with a barcode's options (error
+// correction).
+func EncodeSymbolWith(symbology, data string, opt SymbolOptions) (*Symbol, error) {
+	if s, ok, err := encodeV2(symbology, data, opt); ok {
+		return s, err
+	}
 	if symbology == label.QR {
 		mode := qrMode(data)
 		v := qrVersion(data, mode)

@@ -67,6 +67,7 @@ type textLayout struct {
 	w, h          int
 	ascent, lineH int
 	glyphDots     int64 // sum of the glyph masks' areas the rasteriser fills
+	embolden      int   // synthetic bold: ink smeared this many dots right
 }
 
 // cost is the work (dots) drawing the text takes: the canvas, its
@@ -76,6 +77,12 @@ func (tl *textLayout) cost() int64 { return 2*int64(tl.w)*int64(tl.h) + tl.glyph
 
 // measureText chooses faces and measures text without drawing it.
 func measureText(text string, capHeight float64, fs *FontSet, field string) (*textLayout, error) {
+	return measureTextStyle(text, capHeight, fs, field, textStyle{})
+}
+
+// measureTextStyle is measureText with a style (bold: the bold face of
+// each font where one exists, else synthetic emboldening).
+func measureTextStyle(text string, capHeight float64, fs *FontSet, field string, st textStyle) (*textLayout, error) {
 	if capHeight < 1 {
 		capHeight = 1
 	}
@@ -86,8 +93,12 @@ func measureText(text string, capHeight float64, fs *FontSet, field string) (*te
 		if ff, ok := faces[f]; ok {
 			return ff, nil
 		}
-		ff, err := opentype.NewFace(f.Font, &opentype.FaceOptions{
-			Size: capHeight / f.capRatio, DPI: 72, Hinting: font.HintingNone,
+		src := f
+		if st.bold {
+			src = boldFace(f)
+		}
+		ff, err := opentype.NewFace(src.Font, &opentype.FaceOptions{
+			Size: capHeight / src.capRatio, DPI: 72, Hinting: font.HintingNone,
 		})
 		if err != nil {
 			return nil, err
@@ -148,7 +159,10 @@ func measureText(text string, capHeight float64, fs *FontSet, field string) (*te
 			width = x
 		}
 	}
-	tl.w = width.Ceil() + 1
+	if st.bold {
+		tl.embolden = syntheticBold(fs, capHeight)
+	}
+	tl.w = width.Ceil() + 1 + tl.embolden
 	tl.h = lineH * len(lines)
 	if int64(tl.w)*int64(tl.h) > MaxElementDots {
 		return nil, label.Errorf(label.ReasonInvalid, field, "the text is too large to draw (%d×%d dots)", tl.w, tl.h)
@@ -183,7 +197,9 @@ func (tl *textLayout) draw(m *meter, what string) (*Bitmap, error) {
 		orow := out.Row(y)
 		for x, a := range row {
 			if a >= 128 {
-				orow[x>>3] |= 0x80 >> uint(x&7)
+				for k := 0; k <= tl.embolden && x+k < w; k++ {
+					orow[(x+k)>>3] |= 0x80 >> uint((x+k)&7)
+				}
 			}
 		}
 	}

@@ -106,6 +106,9 @@ func fieldData(s string) string {
 // the item must be sent as a bitmap.
 func native(it *raster.Item) string {
 	x, y := it.Bounds.Min.X, it.Bounds.Min.Y
+	if cmd, ok := nativeV2(it, x, y); ok {
+		return cmd
+	}
 	switch it.Type {
 	case label.TypeText:
 		if !it.PrinterFont {
@@ -164,12 +167,12 @@ func barcode(it *raster.Item, x, y int) string {
 		if it.Rotation != 0 {
 			return "" // ^BQ has no rotation
 		}
-		return fmt.Sprintf("^FO%d,%d^BQN,2,%d%s", x, y, m, fieldData("MA,"+it.Data))
+		return fmt.Sprintf("^FO%d,%d^BQN,2,%d%s", x, y, m, fieldData(string("LMQH"[it.ECC%4])+"A,"+it.Data))
 	case label.DataMatrix:
 		if it.Rotation != 0 {
 			return ""
 		}
 		return fmt.Sprintf("^FO%d,%d^BXN,%d,200%s", x, y, m, fieldData(it.Data))
 	}
-	return ""
+	return barcodeV2(it, x, y)
 }

@@ -62,8 +62,11 @@ func TestRenderDecode(t *testing.T) {
 	// zebrash has no ^BU (UPC-A); everything else must decode from its
 	// render. Native rotated QR does not exist in ZPL (we send a bitmap).
 	noUPC := func(it *raster.Item) string {
-		if it.Symbology == label.UPCA {
+		switch it.Symbology {
+		case label.UPCA:
 			return "zebrash does not implement ^BU (UPC-A)"
+		case label.EAN8, label.UPCE, label.Codabar:
+			return "zebrash does not implement ^B8, ^B9 or ^BK"
 		}
 		return ""
 	}

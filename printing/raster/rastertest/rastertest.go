@@ -11,6 +11,7 @@ import (
 	"image"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/aztec"
 	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -59,8 +60,22 @@ func DecodeBitmap(b *raster.Bitmap, symbology string) (string, error) {
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	var reader gozxing.Reader
 	switch symbology {
-	case label.Code128:
+	case label.Code128, label.GS1128:
 		reader = oned.NewCode128Reader()
+	case label.EAN8:
+		reader = oned.NewEAN8Reader()
+	case label.UPCE:
+		reader = oned.NewUPCEReader()
+	case label.ITF14:
+		reader = oned.NewITFReader()
+	case label.Codabar:
+		reader = oned.NewCodaBarReader()
+	case label.Aztec:
+		reader = aztec.NewAztecReader()
+		pure := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true}
+		if res, err := reader.Decode(bmp, pure); err == nil {
+			return res.GetText(), nil
+		}
 	case label.Code39:
 		reader = oned.NewCode39Reader()
 	case label.EAN13:
@@ -69,7 +84,7 @@ func DecodeBitmap(b *raster.Bitmap, symbology string) (string, error) {
 		reader = oned.NewUPCAReader()
 	case label.QR:
 		reader = qrcode.NewQRCodeReader()
-	case label.DataMatrix:
+	case label.DataMatrix, label.GS1DataMatrix:
 		reader = datamatrix.NewDataMatrixReader()
 		// Try the pure-barcode path first: it is exact for clean renders.
 		pure := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true}
@@ -84,4 +99,23 @@ func DecodeBitmap(b *raster.Bitmap, symbology string) (string, error) {
 		return "", err
 	}
 	return res.GetText(), nil
+}
+
+// Expected returns what a decoder reads from an item's barcode: its data,
+// with GS1 data as the element string gozxing returns (the leading FNC1
+// dropped, GS (0x1d) for every separating FNC1) and Codabar without its
+// start and stop characters. ok is false for symbologies gozxing cannot
+// read (PDF417).
+func Expected(it *raster.Item) (want string, ok bool) {
+	switch it.Symbology {
+	case label.PDF417:
+		return "", false
+	case label.GS1DataMatrix: // gozxing keeps a GS for the leading FNC1 here
+		return label.GS1Element(it.GS1, "\x1d"), true
+	case label.GS1128:
+		return label.GS1Element(it.GS1, "\x1d")[1:], true
+	case label.Codabar:
+		return it.Data[1 : len(it.Data)-1], true
+	}
+	return it.Data, true
 }

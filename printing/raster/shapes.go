@@ -1,0 +1,139 @@
+package raster
+
+import (
+	"image"
+	"math"
+
+	"github.com/labelbridge/labelbridge/printing/label"
+)
+
+// BearerMM is the thickness of ITF-14 bearer bars when asked for (at
+// least two modules).
+const BearerMM = 1.0
+
+// layoutShape lays out a v2 shape: a box with radius, fill or reverse, or
+// an ellipse.
+func (p *Plan) layoutShape(it *Item, e *label.Element, x, y int) {
+	it.Thickness = p.thickness(e.Thickness)
+	it.Bounds = image.Rect(x, y, x+max(1, p.dots(e.Width)), y+max(1, p.dots(e.Height))).Intersect(p.rect())
+	it.Ellipse = e.Type == label.TypeEllipse
+	it.Radius = min(p.dots(e.Radius), min(it.Bounds.Dx(), it.Bounds.Dy())/2)
+	switch {
+	case e.Reverse:
+		it.Reverse, it.Filled, it.comp = true, true, compXor
+	case e.Fill == label.FillWhite:
+		it.FillWhite, it.Filled, it.comp = true, true, compClear
+	case e.Fill == label.FillBlack:
+		it.Filled = true
+	}
+	if 2*it.Thickness >= min(it.Bounds.Dx(), it.Bounds.Dy()) {
+		it.Filled = true
+	}
+	if it.Filled {
+		it.Thickness = min(it.Bounds.Dx(), it.Bounds.Dy())
+	}
+	it.cost = 3*area(it.Bounds) + 1 // mask, composite, scan
+}
+
+// v2Shape reports whether the item is drawn from a mask (shapes.go).
+func (it *Item) v2Shape() bool {
+	return (it.Type == label.TypeBox || it.Type == label.TypeEllipse) &&
+		(it.Ellipse || it.Radius > 0 || it.FillWhite || it.Reverse || it.comp != compOr || it.maskShape)
+}
+
+// inShape reports whether the dot centre (px, py) (relative to the shape's
+// top-left) lies in a w×h rounded rectangle of radius r, or an ellipse.
+func inShape(px, py, w, h, r float64, ellipse bool) bool {
+	if px < 0 || py < 0 || px > w || py > h {
+		return false
+	}
+	if ellipse {
+		a, b := w/2, h/2
+		if a <= 0 || b <= 0 {
+			return false
+		}
+		dx, dy := (px-a)/a, (py-b)/b
+		return dx*dx+dy*dy <= 1
+	}
+	if r <= 0 {
+		return true
+	}
+	cx := math.Max(r, math.Min(w-r, px))
+	cy := math.Max(r, math.Min(h-r, py))
+	dx, dy := px-cx, py-cy
+	return dx*dx+dy*dy <= r*r
+}
+
+// shapeMask draws the shape's dots (its outline, or all of it when
+// filled) in a bitmap the size of Bounds.
+func (it *Item) shapeMask() (*Bitmap, error) {
+	w, h := it.Bounds.Dx(), it.Bounds.Dy()
+	if err := it.m.charge(it.what, int64(w)*int64(h)); err != nil {
+		return nil, err
+	}
+	b := NewBitmap(w, h)
+	t := float64(it.Thickness)
+	fw, fh, r := float64(w), float64(h), float64(it.Radius)
+	for y := 0; y < h; y++ {
+		if err := it.m.tick(it.what, 0); err != nil {
+			return nil, err
+		}
+		py := float64(y) + 0.5
+		for x := 0; x < w; x++ {
+			px := float64(x) + 0.5
+			if !inShape(px, py, fw, fh, r, it.Ellipse) {
+				continue
+			}
+			if !it.Filled && inShape(px-t, py-t, fw-2*t, fh-2*t, math.Max(0, r-t), it.Ellipse) {
+				continue
+			}
+			b.Set(x, y)
+		}
+	}
+	return b, nil
+}
+
+// drawV2 draws a mask-drawn shape or a destructive item onto dst (top-left
+// at origin on the label) with its composite.
+func (it *Item) drawV2(dst *Bitmap, origin image.Point) error {
+	b, err := it.Bitmap()
+	if err != nil {
+		return err
+	}
+	if err := it.m.charge(it.what, int64(b.W)*int64(b.H)); err != nil {
+		return err
+	}
+	at := it.Bounds.Min.Sub(origin)
+	switch it.comp {
+	case compOpaque:
+		dst.ClearRect(image.Rectangle{Min: at, Max: at.Add(image.Pt(b.W, b.H))})
+		dst.Or(b, at)
+	case compClear:
+		dst.AndNot(b, at)
+	case compXor:
+		dst.Xor(b, at)
+	default:
+		dst.Or(b, at)
+	}
+	return nil
+}
+
+// HRIBitmap returns a 1D barcode's human-readable line drawn on its own
+// and where it goes relative to Bounds.Min (unrotated), for encoders that
+// draw the bars natively but the line as a bitmap; nil without one.
+func (it *Item) HRIBitmap() (*Bitmap, image.Point, error) {
+	if it.Symbol == nil || it.Symbol.Is2D() || !it.HRI || it.Symbol.HRI == "" {
+		return nil, image.Point{}, nil
+	}
+	tl, err := measureText(it.Symbol.HRI, it.HRICap, builtinSet(), it.Field("data"))
+	if err != nil {
+		return nil, image.Point{}, err
+	}
+	t, err := tl.draw(it.m, it.what)
+	if err != nil {
+		return nil, image.Point{}, err
+	}
+	uw, _ := it.UnrotatedSize()
+	gap := int(math.Ceil(it.HRICap * 0.3))
+	return t, image.Pt((uw-t.W)/2, it.BarHeight+2*it.Bearer+gap), nil
+}
