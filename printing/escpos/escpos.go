@@ -97,6 +97,8 @@ func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 			// The paper is at y (at most one motion unit above the band).
 			bmp := raster.NewBitmap(p.Width, bd.y1-y)
 			origin := image.Pt(0, y)
+			// drawing order: reversed and white items change what is beneath
+			sort.SliceStable(bd.items, func(i, j int) bool { return bd.items[i].Index < bd.items[j].Index })
 			for _, it := range bd.items {
 				if err := it.Draw(bmp, origin); err != nil {
 					return nil, err
