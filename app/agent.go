@@ -24,6 +24,8 @@ import (
 	"github.com/labelbridge/labelbridge/printing/store"
 	"github.com/labelbridge/labelbridge/printing/virtual"
 	"github.com/labelbridge/labelbridge/sites"
+	"github.com/labelbridge/labelbridge/tlsca"
+	"github.com/labelbridge/labelbridge/tlsca/trust"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
 
@@ -39,8 +41,12 @@ type agent struct {
 	virtual *virtual.Printer
 	port    int // the port actually bound
 	token   string
-	auth    *adminauth.Auth // the panel's login codes and sessions
-	audit   *audit.Log      // security events (app/audit.go)
+	auth    *adminauth.Auth  // the panel's login codes and sessions
+	audit   *audit.Log       // security events (app/audit.go)
+	tls     *tlsca.Authority // the local CA's leaf for wss and https (app/tls.go); nil when it could not be made
+	tlsErr  error            // why tls is nil
+	trust   *trust.Manager   // the local CA in the trust stores
+	ports   *portBook        // the other listeners' state: port clashes (app/ports.go)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -69,7 +75,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 			_ = l.Close()
 		}
 	}
-	a := &agent{cfg: cfg, log: log, port: listeners[0].Addr().(*net.TCPAddr).Port, writer: config.NewWriter(cfg.Paths.ConfigFile)}
+	a := &agent{cfg: cfg, log: log, port: listeners[0].Addr().(*net.TCPAddr).Port, writer: config.NewWriter(cfg.Paths.ConfigFile), ports: newPortBook()}
 	if a.audit, err = prepareFiles(cfg, log); err != nil {
 		log.Error("no audit log: security events go to this log only", "err", err)
 	}
@@ -85,6 +91,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	a.mountPanel()
 	a.server.Serve(listeners)
 	a.attachPrinters(ctx)
+	a.startTLS(ctx, opt)
 	a.startCompat(ctx)
 	a.wg.Add(1)
 	go a.pruneLoop(ctx)

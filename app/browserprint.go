@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"syscall"
 	"time"
 
@@ -30,6 +31,9 @@ type compat struct {
 	a       *agent
 	changes chan compatChange
 	state   chan chan compatState
+	// sitesChanged wakes requests held while their site waits for approval.
+	sitesChanged func() <-chan struct{}
+	ctx          context.Context
 }
 
 type compatChange struct {
@@ -42,7 +46,8 @@ type compatChange struct {
 // and registers browserPrint.get / browserPrint.set for the panel, which turn
 // it on or off at once and save the choice in the config file.
 func (a *agent) startCompat(ctx context.Context) {
-	c := &compat{a: a, changes: make(chan compatChange), state: make(chan chan compatState)}
+	c := &compat{a: a, changes: make(chan compatChange), state: make(chan chan compatState),
+		sitesChanged: browserprint.SitesChanges(a.sites), ctx: ctx}
 	a.server.AddAdminMethods(
 		wsserver.AdminMethod{Name: wire.MethodBrowserPrintGet, Call: c.get},
 		wsserver.AdminMethod{Name: wire.MethodBrowserPrintSet, Call: c.set},
@@ -58,19 +63,23 @@ func (a *agent) startCompat(ctx context.Context) {
 // until ctx ends.
 func (c *compat) run(ctx context.Context, enabled bool, port int) {
 	var (
-		srv     *browserprint.Handler // nil while not listening
-		lastErr string
-		retry   <-chan time.Time
-		timer   *time.Timer
+		srv       *browserprint.Handler // nil while not listening
+		lastErr   string
+		retry     <-chan time.Time
+		timer     *time.Timer
+		tlsCancel context.CancelFunc = func() {}
 	)
 	stop := func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		tlsCancel()
 		if srv != nil {
 			_ = srv.Shutdown(sctx)
 			c.a.log.Info("Browser Print compatibility stopped", "port", port)
 		}
 		srv = nil
+		c.a.ports.drop(bpName)
+		c.a.ports.drop(bpTLSName)
 	}
 	apply := func() {
 		if timer != nil {
@@ -83,7 +92,11 @@ func (c *compat) run(ctx context.Context, enabled bool, port int) {
 		}
 		var err error
 		srv, err = c.listen(port)
-		if err != nil {
+		if err == nil {
+			c.a.ports.set(wire.Listener{Name: bpName, URL: fmt.Sprintf("http://127.0.0.1:%d/available", port), Listening: true})
+			tlsCancel = c.serveTLS(srv)
+		} else {
+			c.a.ports.set(wire.Listener{Name: bpName, URL: fmt.Sprintf("http://127.0.0.1:%d/available", port), Error: err.Error(), Holder: portowner.Name(port)})
 			lastErr = err.Error()
 			c.a.log.Warn("Browser Print compatibility is on but cannot listen; trying again every 30 s", "port", port, "err", err)
 			timer = time.NewTimer(compatRetry)
@@ -129,11 +142,48 @@ func (c *compat) listen(port int) (*browserprint.Handler, error) {
 	}
 	h := browserprint.New(c.a.spooler, c.a.sites, browserprint.Options{
 		Port: port, Token: c.a.token, Version: version, MaxBodyBytes: int64(c.a.cfg.Limits.MaxJobBytes) + 1<<20,
-		Logger: c.a.log.With("component", "browserprint"),
+		Logger:       c.a.log.With("component", "browserprint"),
+		ApprovalWait: approvalWait(c.a.cfg.BrowserPrint), SitesChanged: c.sitesChanged,
 	})
 	h.Serve(ls) // headers within 10 s, bodies within BodyTimeout (408): the edge's limits
 	c.a.log.Info("Browser Print compatibility listening", "url", fmt.Sprintf("http://127.0.0.1:%d/available", port))
 	return h, nil
+}
+
+// Names of the Browser Print listeners in the port book.
+const (
+	bpName    = "Browser Print"
+	bpTLSName = "Browser Print https"
+)
+
+// serveTLS serves h over https on browserPrint.tlsPort (Zebra's 9101)
+// until the returned cancel, retrying while the port is taken. Without a
+// local certificate it records why.
+func (c *compat) serveTLS(h *browserprint.Handler) context.CancelFunc {
+	port := c.a.cfg.BrowserPrint.TLSPort
+	if port <= 0 {
+		return func() {}
+	}
+	if c.a.tls == nil {
+		c.a.ports.set(wire.Listener{Name: bpTLSName, URL: fmt.Sprintf("https://127.0.0.1:%d/available", port), Error: fmt.Sprint(c.a.tlsErr)})
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.a.serveTLS(ctx, bpTLSName, port, "https://127.0.0.1:%d/available", "quit it (Zebra Browser Print?), or set browserPrint.tlsPort",
+			func(ls []net.Listener) { h.ServeTLS(ls, c.a.tls.TLSConfig()) })
+	}()
+	return func() { cancel(); <-done }
+}
+
+// approvalWait is browserPrint.approvalWait (its default when unset).
+func approvalWait(bp config.BrowserPrint) time.Duration {
+	if bp.ApprovalWait == nil {
+		return config.DefaultApprovalWait
+	}
+	return bp.ApprovalWait.Duration
 }
 
 func (c *compat) locked() bool { return c.a.cfg.PolicyKeys["browserPrint"] }
@@ -182,7 +232,7 @@ func (c *compat) set(ctx context.Context, raw json.RawMessage) (any, error) {
 		return nil, &printing.Error{Code: printing.ErrReasonInvalidParams, Msg: fmt.Sprintf("port: must be 1 to 65535 and not the agent's port %d, got %d", c.a.port, p.Port)}
 	}
 	err = c.a.writer.Update(func(cfg *config.Config) error {
-		cfg.BrowserPrint = config.BrowserPrint{Enabled: *p.Enabled}
+		cfg.BrowserPrint = config.BrowserPrint{Enabled: *p.Enabled, TLSPort: cfg.BrowserPrint.TLSPort, ApprovalWait: cfg.BrowserPrint.ApprovalWait}
 		if p.Port != config.DefaultBrowserPrintPort {
 			cfg.BrowserPrint.Port = p.Port
 		}

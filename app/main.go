@@ -68,6 +68,8 @@ Usage:
   labelbridge bench [flags]   measure throughput and latency on loopback
   labelbridge service install|uninstall|start|stop|restart|status
                               run the headless agent under the OS service manager
+  labelbridge trust install|uninstall|status|export [--machine] [--ca FILE]
+                              trust the local certificate (wss, https) in the browsers' stores
   labelbridge paths           where config, data and logs live
   labelbridge version         print the version
 
@@ -100,6 +102,8 @@ func run(args []string) error {
 		return runPaths(rest)
 	case "service":
 		return runService(rest)
+	case "trust":
+		return runTrust(rest)
 	case "version", "--version", "-v":
 		fmt.Println("labelbridge", version)
 		return nil

@@ -37,8 +37,9 @@ func runTray(args []string) error {
 		log.Warn(note)
 	}
 	b := traybackend.New(traybackend.Options{Spooler: a.spooler, Sites: a.sites, Version: version,
-		PanelLoginURL: a.panelLoginURL, Logger: log})
+		PanelLoginURL: a.panelLoginURL, Logger: log, Problems: a.ports.problems})
 	defer b.Close()
+	a.ports.OnChange(b.Notify)
 	ready, done := make(chan struct{}), make(chan struct{})
 	go trayWatchdog(ctx, a, log, ready, done)
 	onReady := func() {

@@ -17,6 +17,7 @@ package browserprint
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,6 +59,14 @@ type Options struct {
 	// its headers (default 30 s): a client that trickles it gets 408.
 	BodyTimeout time.Duration
 	Logger      *slog.Logger
+	// ApprovalWait holds a request from a site that waits for approval up
+	// to this long (0: refuse at once), as Zebra's app asks the user to
+	// accept a new site before answering: a page whose wrapper ignores the
+	// HTTP status then prints once approved instead of silently not at all.
+	ApprovalWait time.Duration
+	// SitesChanged returns a channel closed at the next change of the
+	// allow-list or the pending sites (needed by ApprovalWait).
+	SitesChanged func() <-chan struct{}
 }
 
 // Handler is the Browser Print compatible API. Create it with New.
@@ -92,8 +101,12 @@ func New(sp Spooler, gate Gate, opt Options) *Handler {
 		opt.BodyTimeout = 30 * time.Second
 	}
 	h := &Handler{sp: sp, opt: opt, log: opt.Logger, replies: map[string][]byte{}}
+	var hold func(*http.Request)
+	if opt.ApprovalWait > 0 && opt.SitesChanged != nil {
+		hold = func(r *http.Request) { h.holdWhilePending(r, gate) }
+	}
 	h.edge = edge.New(edge.Options{
-		Port: opt.Port, Name: "Browser Print: ", Gate: gate, Token: opt.Token, Logger: opt.Logger,
+		Port: opt.Port, Name: "Browser Print: ", Gate: gate, Token: opt.Token, Logger: opt.Logger, Hold: hold,
 		BodyTimeout: opt.BodyTimeout, MaxBodyBytes: opt.MaxBodyBytes,
 		// Zebra's SDK hands the answer's text to the page's error callback.
 		Refuse: func(w http.ResponseWriter, status int, _, msg string) { writeText(w, status, msg) },
@@ -107,6 +120,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.edge.Ser
 
 // Serve serves on the listeners (edge.Listen) until Shutdown; it returns at once.
 func (h *Handler) Serve(ls []net.Listener) { h.edge.Serve(ls) }
+
+// ServeTLS serves the same API over https (cfg: the local CA's leaf) on
+// the listeners (edge.Listen on Zebra's https port, 9101) until Shutdown.
+func (h *Handler) ServeTLS(ls []net.Listener, cfg *tls.Config) { h.edge.ServeTLS(ls, cfg) }
 
 // Shutdown stops the listeners, waiting for requests under way until ctx ends.
 func (h *Handler) Shutdown(ctx context.Context) error { return h.edge.Shutdown(ctx) }

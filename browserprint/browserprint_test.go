@@ -44,6 +44,7 @@ type env struct {
 	sp   *printing.Spooler
 	st   *store.Store
 	sink *sink
+	reg  *sites.Registry
 }
 
 // newEnv runs the handler over the real spooler and job store, with the
@@ -83,6 +84,9 @@ func newEnvWith(t *testing.T, mutate func(*browserprint.Options)) *env {
 	if mutate != nil {
 		mutate(&opt)
 	}
+	if opt.ApprovalWait > 0 {
+		opt.SitesChanged = browserprint.SitesChanges(reg)
+	}
 	srv := httptest.NewUnstartedServer(browserprint.New(sp, reg, opt))
 	srv.Listener = l
 	srv.Start()
@@ -93,7 +97,7 @@ func newEnvWith(t *testing.T, mutate func(*browserprint.Options)) *env {
 		_ = sp.Stop(ctx)
 		_ = st.Close()
 	})
-	return &env{t: t, url: srv.URL, host: "127.0.0.1:" + strconv.Itoa(port), sp: sp, st: st, sink: sk}
+	return &env{t: t, url: srv.URL, host: "127.0.0.1:" + strconv.Itoa(port), sp: sp, st: st, sink: sk, reg: reg}
 }
 
 type reply struct {

@@ -30,6 +30,7 @@ const DefaultPort = 19810
 // Config is the effective configuration. JSON keys are the file's keys.
 type Config struct {
 	Port            int              `json:"port,omitempty"`
+	TLSPort         int              `json:"tlsPort,omitempty"` // wss and https (default port + 10; -1: off)
 	AllowedOrigins  []string         `json:"allowedOrigins,omitempty"`
 	DeniedOrigins   []string         `json:"deniedOrigins,omitempty"`
 	DefaultPrinter  string           `json:"defaultPrinter,omitempty"`
@@ -50,7 +51,19 @@ const DefaultBrowserPrintPort = 9100
 type BrowserPrint struct {
 	Enabled bool `json:"enabled,omitempty"`
 	Port    int  `json:"port,omitempty"` // default 9100
+	// TLSPort serves the same API over https (Zebra's https port; -1: off).
+	TLSPort int `json:"tlsPort,omitempty"` // default 9101
+	// ApprovalWait holds a request from a site waiting for approval this
+	// long (default 60s; "0s": refuse at once), as Zebra's app asks the
+	// user to accept a new site before answering.
+	ApprovalWait *Duration `json:"approvalWait,omitempty"`
 }
+
+// DefaultApprovalWait is browserPrint.approvalWait's default.
+const DefaultApprovalWait = 60 * time.Second
+
+// DefaultBrowserPrintTLSPort is the port Zebra Browser Print serves https on.
+const DefaultBrowserPrintTLSPort = 9101
 
 // NetworkPrinter is a raw TCP (9100) printer the user added.
 type NetworkPrinter struct {
@@ -148,6 +161,15 @@ func (c *Config) applyDefaults() {
 	if c.BrowserPrint.Port == 0 {
 		c.BrowserPrint.Port = DefaultBrowserPrintPort
 	}
+	if c.BrowserPrint.ApprovalWait == nil {
+		c.BrowserPrint.ApprovalWait = &Duration{DefaultApprovalWait}
+	}
+	if c.BrowserPrint.TLSPort == 0 {
+		c.BrowserPrint.TLSPort = DefaultBrowserPrintTLSPort
+	}
+	if c.TLSPort == 0 && c.Port <= 65525 {
+		c.TLSPort = c.Port + 10
+	}
 }
 
 // USBEnabled reports whether USB discovery is on.
@@ -227,6 +249,15 @@ func (c *Config) Validate() error {
 	}
 	if bp := c.BrowserPrint.Port; bp < 1 || bp > 65535 || (c.BrowserPrint.Enabled && bp == c.Port) {
 		return fmt.Errorf("browserPrint.port: must be 1 to 65535 and not the agent's port %d, got %d", c.Port, bp)
+	}
+	if tp := c.TLSPort; tp != -1 && (tp < 1 || tp > 65535 || tp == c.Port) {
+		return fmt.Errorf("tlsPort: must be 1 to 65535 (or -1: off) and not the agent's port %d, got %d", c.Port, tp)
+	}
+	if w := c.BrowserPrint.ApprovalWait; w != nil && (w.Duration < 0 || w.Duration > 10*time.Minute) {
+		return fmt.Errorf("browserPrint.approvalWait: must be 0s to 10m, got %s", w.Duration)
+	}
+	if tp := c.BrowserPrint.TLSPort; tp != -1 && (tp < 1 || tp > 65535 || tp == c.BrowserPrint.Port) {
+		return fmt.Errorf("browserPrint.tlsPort: must be 1 to 65535 (or -1: off) and not browserPrint.port %d, got %d", c.BrowserPrint.Port, tp)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -96,6 +96,7 @@ type Edge struct {
 	mu       sync.Mutex
 	srvs     []*http.Server
 	tlsHosts map[string]bool // Host headers of the TLS listeners (ServeTLS)
+	tlsPort  int
 }
 
 // New builds an Edge with no routes.
@@ -138,17 +139,17 @@ func (e *Edge) Handle(pattern string, p Policy, h http.Handler) {
 // ServeHTTP applies the Host check, then the route's policy.
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	hosts := e.hosts
+	hosts, port := e.hosts, e.opt.Port
 	if r.TLS != nil {
 		e.mu.Lock()
-		hosts = e.tlsHosts
+		hosts, port = e.tlsHosts, e.tlsPort
 		e.mu.Unlock()
 	}
 	if !hosts[strings.ToLower(r.Host)] {
 		e.refusals.Log(e.log, slog.LevelWarn, "host "+r.Host, e.opt.Name+"refused request with foreign Host (DNS rebinding?)",
 			"host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path)
 		e.opt.Refuse(w, http.StatusForbidden, "host_not_allowed",
-			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, e.opt.Port, e.opt.Port, e.opt.Port))
+			fmt.Sprintf("Host %q is not allowed: use 127.0.0.1:%d, localhost:%d or [::1]:%d", r.Host, port, port, port))
 		return
 	}
 	if e.opt.Hold != nil {
@@ -240,7 +241,7 @@ func (e *Edge) ServeTLS(ls []net.Listener, cfg *tls.Config) {
 	}
 	port := ls[0].Addr().(*net.TCPAddr).Port
 	e.mu.Lock()
-	e.tlsHosts = loopbackHosts(port)
+	e.tlsHosts, e.tlsPort = loopbackHosts(port), port
 	for h := range e.tlsHosts {
 		e.own["https://"+h] = true
 	}

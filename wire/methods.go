@@ -53,7 +53,8 @@ func Methods() []string {
 func AdminMethods() []string {
 	return sorted(MethodSitesList, MethodSitesApprove, MethodSitesDeny, MethodSitesRevoke, MethodPrintingStatus,
 		MethodPrintingPause, MethodPrintingResume, MethodPrintersAdd, MethodPrintersRemove, MethodPrintersTestPrint,
-		MethodJobsPreview, MethodPanelLogin, MethodBrowserPrintGet, MethodBrowserPrintSet)
+		MethodJobsPreview, MethodPanelLogin, MethodBrowserPrintGet, MethodBrowserPrintSet,
+		MethodTrustGet, MethodTrustInstall)
 }
 
 func sorted(s ...string) []string {

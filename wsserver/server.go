@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -89,7 +90,12 @@ type Server struct {
 	closed bool
 
 	workers chan struct{} // the render pool: a token per render running
+	tlsPort atomic.Int32  // the wss port, named by /healthz (0: none)
 }
+
+// SetTLSPort names the port where the same API is served over TLS (wss);
+// /healthz tells pages, so the SDK can use it where ws cannot be.
+func (s *Server) SetTLSPort(port int) { s.tlsPort.Store(int32(port)) }
 
 // New builds a Server.
 func New(sp Spooler, gate Gate, opt Options) *Server {
@@ -224,6 +230,9 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := map[string]any{"name": "labelbridge", "version": s.opt.Version, "protocol": ProtocolVersion}
+	if p := s.tlsPort.Load(); p > 0 {
+		body["tlsPort"] = p
+	}
 	if origin := r.Header.Get("Origin"); origin != "" {
 		canon, status := s.edge.OriginStatus(origin)
 		body["origin"] = canon

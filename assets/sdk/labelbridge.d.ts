@@ -3,7 +3,7 @@
 /** Methods of the agent's JSON-RPC API that any page may call. */
 export type Method = "hello" | "printers.list" | "printers.get" | "printers.setDefault" | "print" | "jobs.list" | "jobs.get" | "jobs.cancel" | "jobs.retry" | "subscribe" | "unsubscribe" | "labels.preview";
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
-export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set";
+export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install";
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
 export type Notification = "job" | "printers" | "sites";
 /** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */

@@ -47,7 +47,7 @@ type device struct {
 func startWithBrowserPrint(t *testing.T, allowed ...string) (*agentProc, int) {
 	t.Helper()
 	bpPort := freePort(t)
-	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{"browserPrint": map[string]any{"enabled": true, "port": bpPort}}, allowed...)
+	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{"browserPrint": map[string]any{"enabled": true, "port": bpPort, "tlsPort": -1, "approvalWait": "0s"}}, allowed...)
 	waitListening(t, bpPort, true)
 	return ag, bpPort
 }

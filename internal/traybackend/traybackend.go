@@ -26,6 +26,10 @@ type Options struct {
 	// login code.
 	PanelLoginURL func() string
 	Logger        *slog.Logger
+	// Problems, when set, adds sentences to the status's problems (a
+	// listener whose port another program holds); call Notify when they
+	// change.
+	Problems func() []string
 }
 
 // Backend implements tray.Backend. Close it when the tray is gone.
@@ -54,6 +58,9 @@ func (b *Backend) notify() {
 	default:
 	}
 }
+
+// Notify tells the tray its status may have changed (Options.Problems).
+func (b *Backend) Notify() { b.notify() }
 
 // watch turns the spooler's events into change notices. A subscription
 // dropped for falling behind is replaced.
@@ -89,6 +96,9 @@ func (b *Backend) Status() tray.Status {
 	st.Paused = b.opt.Spooler.Paused()
 	st.PendingSites = b.opt.Sites.PendingCount()
 	st.Version = b.opt.Version
+	if b.opt.Problems != nil {
+		st.Problems = append(st.Problems, b.opt.Problems()...)
+	}
 	st.StartAtLoginSupported = autostart.Supported
 	if on, err := autostart.Enabled(); err == nil {
 		st.StartAtLogin = on

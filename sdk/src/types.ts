@@ -37,7 +37,9 @@ export type AdminMethod =
   | "jobs.preview"
   | "panel.login"
   | "browserPrint.get"
-  | "browserPrint.set";
+  | "browserPrint.set"
+  | "trust.get"
+  | "trust.install";
 
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
 export type Notification = "job" | "printers" | "sites";
