@@ -81,6 +81,7 @@ const (
 	typeCSS  = "text/css; charset=utf-8"
 	typePNG  = "image/png"
 	typeTS   = "application/typescript; charset=utf-8"
+	typeJSON = "application/json; charset=utf-8"
 )
 
 // mount is one route of the agent's files.
@@ -101,7 +102,9 @@ func MountFiles(e *edge.Edge, login http.Handler) error {
 		{[]string{"/{$}"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/", Index: "index.html", Types: map[string]string{"index.html": typeHTML}, Cache: "no-store"}},
 		{[]string{"/login"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/login", Index: "login.html", Types: map[string]string{"login.html": typeHTML}, Cache: "no-store"}},
 		{[]string{"/panel/"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/panel/", Types: map[string]string{
-			"panel.js": typeJS, "login.js": typeJS, "panel.css": typeCSS, "favicon.png": typePNG}}},
+			"panel.js": typeJS, "login.js": typeJS, "panel.css": typeCSS, "favicon.png": typePNG,
+			"i18n.js": typeJS, "dom.js": typeJS, "core.js": typeJS, "printers.js": typeJS, "queue.js": typeJS, "sites.js": typeJS,
+			"i18n/en.json": typeJSON, "i18n/ko.json": typeJSON}}},
 		{[]string{"/sdk/"}, edge.File, Files{FS: assets.SDK(), Prefix: "/sdk/", Types: map[string]string{
 			"labelbridge.js": typeJS, "labelbridge.global.js": typeJS, "labelbridge.cjs": typeJS, "labelbridge.d.ts": typeTS}}},
 		{[]string{"/demo", "/demo/"}, edge.Page, Files{FS: assets.Demo(), Prefix: "/demo/", Index: "index.html", Types: map[string]string{

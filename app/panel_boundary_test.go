@@ -26,6 +26,7 @@ import (
 // agentGETs are every page and file the agent serves to a plain GET.
 var agentGETs = []string{
 	"/", "/panel/panel.js", "/panel/login.js", "/panel/panel.css", "/panel/favicon.png", "/panel/login.html",
+	"/panel/i18n.js", "/panel/dom.js", "/panel/core.js", "/panel/printers.js", "/panel/queue.js", "/panel/sites.js", "/panel/i18n/en.json", "/panel/i18n/ko.json",
 	"/demo", "/demo/", "/demo/demo.js", "/demo/demo.css",
 	"/sdk/labelbridge.js", "/sdk/labelbridge.global.js", "/sdk/labelbridge.cjs", "/sdk/labelbridge.d.ts",
 	"/healthz", "/login", "/login?code=", "/nope",

@@ -287,6 +287,9 @@ func TestPanelInBrowser(t *testing.T) {
 		saveScreenshot(t, bctx, shots, "sites-pending.png")
 		browserStep(t, bctx, "allow it",
 			chromedp.Click(chromedp.CSS(pendingRow+` [data-action="allow"]`)),
+			// The panel says what allowing grants before it does it.
+			chromedp.WaitVisible(chromedp.CSS(`#site-dialog[open] #site-dialog-body`)),
+			chromedp.Click(chromedp.CSS(`#site-dialog-ok`)),
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`.site[data-origin=%q][data-state="allowed"]`, origin))),
 		)
 		browserStep(t, tab, "the site prints on its next connection",

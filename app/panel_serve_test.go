@@ -36,8 +36,15 @@ func TestPanelServesPagesAndHeaders(t *testing.T) {
 	// script shows how to open the panel.
 	resp := get("/", "")
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "labelbridge panel") || !strings.Contains(string(body), `id="login-needed"`) {
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `data-i18n="login.cli"`) || !strings.Contains(string(body), `id="login-needed"`) {
 		t.Fatalf("GET / without a session = %d:\n%s", resp.StatusCode, body)
+	}
+	// Its words come from the message catalogs (English and Korean).
+	for _, lang := range []string{"en", "ko"} {
+		cat, _ := io.ReadAll(get("/panel/i18n/"+lang+".json", "").Body)
+		if !strings.Contains(string(cat), "labelbridge panel") {
+			t.Errorf("the %s catalog does not say how to open the panel:\n%.300s", lang, cat)
+		}
 	}
 	for k, want := range map[string]string{
 		"X-Frame-Options": "DENY", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
