@@ -25,6 +25,7 @@ var labelbridge_exports = {};
 __export(labelbridge_exports, {
   Client: () => Client,
   DEFAULT_PORTS: () => DEFAULT_PORTS,
+  DEFAULT_TLS_PORTS: () => DEFAULT_TLS_PORTS,
   LabelbridgeError: () => LabelbridgeError,
   PROTOCOL: () => PROTOCOL,
   VERSION: () => VERSION,
@@ -36,13 +37,39 @@ module.exports = __toCommonJS(labelbridge_exports);
 var LNA_PROMPT_WAIT = 6e4;
 async function probe(o) {
   const wait = await localNetworkPermission() === "prompt" ? Math.max(o.probeTimeout, LNA_PROMPT_WAIT) : o.probeTimeout;
-  const results = await Promise.all(o.ports.map((port) => probePort(o, port, wait)));
+  const results = await Promise.all(o.ports.map((port) => probePort(o, port, wait, false)));
   let refused = null;
-  for (const r of results) {
-    if (!r.health) continue;
-    const st = r.health.originStatus;
-    if (st === void 0 || st === "allowed") return r;
-    if (!refused) refused = r;
+  if (o.transport !== "wss") {
+    for (const r of results) {
+      if (!r.health) continue;
+      const st = r.health.originStatus;
+      if (st === void 0 || st === "allowed") return r;
+      if (!refused) refused = r;
+    }
+  }
+  const running = results.filter((r) => r.health);
+  if (o.transport === "wss" || o.transport === "auto" && pageIsHttps() && running.length === 0) {
+    const named = running.map((r) => r.health.tlsPort).filter((p) => typeof p === "number");
+    const tlsPorts = named.length ? named : o.tlsPorts;
+    const secure = await Promise.all(tlsPorts.map((port) => probePort(o, port, wait, true)));
+    for (const r of secure) {
+      if (!r.health) continue;
+      const st = r.health.originStatus;
+      if (st === void 0 || st === "allowed") return r;
+      if (!refused) refused = r;
+    }
+    if (!refused && running.length > 0) {
+      const port = running[0].port;
+      throw new LabelbridgeError(
+        "certificate_not_trusted",
+        `Labelbridge is running, but this browser does not trust its local certificate (https://${o.host}:${tlsPorts[0]}), so this page cannot use wss://.`,
+        {
+          port,
+          cause: secure[0] && secure[0].error,
+          hint: `On this computer run "labelbridge trust install", or open the Labelbridge panel (http://127.0.0.1:${port}/) and press "Trust the certificate"; then restart the browser.`
+        }
+      );
+    }
   }
   if (refused) throw await originError(o, refused);
   const lna = await localNetworkPermission();
@@ -52,8 +79,8 @@ async function probe(o) {
     });
   }
   let hint = "Start Labelbridge (it runs in the system tray) " + (o.installUrl ? `or install it from ${o.installUrl}` : "or ask your IT team to install it") + ", then try again.";
-  if (isSafari() && typeof location !== "undefined" && location.protocol === "https:") {
-    hint += " Safari does not let https pages reach http://127.0.0.1: use Chrome, Edge or Firefox.";
+  if (pageIsHttps()) {
+    hint += " If Labelbridge is running, this browser may not trust its local certificate (needed for https pages" + (isSafari() ? " in Safari" : "") + '): run "labelbridge trust install" on this computer or press "Trust the certificate" in the Labelbridge panel, then restart the browser.';
   }
   throw new LabelbridgeError(
     "agent_not_running",
@@ -61,16 +88,16 @@ async function probe(o) {
     { hint, cause: results[0] && results[0].error }
   );
 }
-async function probePort(o, port, timeout) {
+async function probePort(o, port, timeout, secure) {
   const ctl = typeof AbortController === "function" ? new AbortController() : null;
   const timer = setTimeout(() => ctl && ctl.abort(), timeout);
   try {
-    const res = await o.fetch(`http://${o.host}:${port}/healthz`, { cache: "no-store", credentials: "omit", signal: ctl ? ctl.signal : void 0 });
+    const res = await o.fetch(`${secure ? "https" : "http"}://${o.host}:${port}/healthz`, { cache: "no-store", credentials: "omit", signal: ctl ? ctl.signal : void 0 });
     const h = await res.json();
-    if (!h || h.name !== "labelbridge") return { port, error: new Error("not Labelbridge") };
-    return { port, health: h };
+    if (!h || h.name !== "labelbridge") return { port, secure, error: new Error("not Labelbridge") };
+    return { port, secure, health: h };
   } catch (error) {
-    return { port, error };
+    return { port, secure, error };
   } finally {
     clearTimeout(timer);
   }
@@ -81,7 +108,7 @@ async function originError(o, r) {
   const panel = `http://127.0.0.1:${r.port}/`;
   if (h.originStatus === "pending") {
     try {
-      (await openSocket(o, r.port)).close(1e3, "probe");
+      (await openSocket(o, r.port, r.secure)).close(1e3, "probe");
     } catch (_) {
     }
     return new LabelbridgeError("origin_not_allowed", `This site (${origin}) is not allowed to print through Labelbridge yet.`, {
@@ -103,14 +130,15 @@ async function originError(o, r) {
     port: r.port
   });
 }
-function openSocket(o, port) {
+function openSocket(o, port, secure) {
   return new Promise((resolve, reject) => {
     let ws;
+    const url = `${secure ? "wss" : "ws"}://${o.host}:${port}/ws`;
     try {
       const WS = o.WebSocket;
-      ws = new WS(`ws://${o.host}:${port}/ws`, o.protocols.length ? Array.from(o.protocols) : void 0);
+      ws = new WS(url, o.protocols.length ? Array.from(o.protocols) : void 0);
     } catch (e) {
-      reject(new LabelbridgeError("connection_failed", `Cannot open ws://${o.host}:${port}/ws: ${e.message}`, { cause: e, port }));
+      reject(new LabelbridgeError("connection_failed", `Cannot open ${url}: ${e.message}`, { cause: e, port }));
       return;
     }
     const timer = setTimeout(() => fail("timed out"), o.connectTimeout);
@@ -145,6 +173,9 @@ async function localNetworkPermission() {
     }
   }
   return "";
+}
+function pageIsHttps() {
+  return typeof location !== "undefined" && location.protocol === "https:";
 }
 function isSafari() {
   return typeof navigator !== "undefined" && /^((?!chrome|chromium|android|crios|fxios|edg).)*safari/i.test(navigator.userAgent || "");
@@ -219,11 +250,15 @@ function closedError() {
 var VERSION = "1.0.0";
 var PROTOCOL = 1;
 var DEFAULT_PORTS = Object.freeze([19810, 19811, 19812]);
+var DEFAULT_TLS_PORTS = Object.freeze([19820, 19821, 19822]);
 var EVENTS = ["job", "printers", "sites", "status"];
 var TOPICS = ["jobs", "printers", "sites"];
 var TERMINAL = ["done", "failed", "canceled"];
 var DEFAULTS = {
   ports: DEFAULT_PORTS,
+  tlsPorts: DEFAULT_TLS_PORTS,
+  transport: "auto",
+  // ws://, or wss:// where ws cannot be used (an https page that cannot reach http://127.0.0.1)
   host: "127.0.0.1",
   probeTimeout: 1500,
   // one GET /healthz
@@ -451,7 +486,7 @@ var Client = class {
     this._opening = true;
     try {
       const found = await probe(this._o);
-      const ws = await openSocket(this._o, found.port);
+      const ws = await openSocket(this._o, found.port, found.secure);
       if (this._state === "closed") {
         ws.close(1e3, "closed by the page");
         return;

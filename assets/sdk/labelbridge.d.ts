@@ -11,12 +11,16 @@ export type Topic = "jobs" | "printers" | "sites";
 /** Reasons in the agent's JSON-RPC errors (error.data.reason); see docs/protocol.md. */
 export type AgentReason = "parse_error" | "invalid_request" | "method_not_found" | "invalid_params" | "invalid_label" | "font_missing" | "unsupported_language" | "printer_not_found" | "language_mismatch" | "queue_full" | "payload_too_large" | "too_complex" | "job_not_found" | "invalid_state" | "not_allowed" | "store_failed" | "unavailable" | "internal_error";
 /** Reasons the SDK itself gives (in the page, before or instead of the agent). */
-export type ClientReason = "agent_not_running" | "origin_not_allowed" | "origin_denied" | "origin_invalid" | "permission_denied" | "connection_failed" | "connection_lost" | "timeout" | "closed" | "invalid_params" | "payload_too_large";
+export type ClientReason = "agent_not_running" | "certificate_not_trusted" | "origin_not_allowed" | "origin_denied" | "origin_invalid" | "permission_denied" | "connection_failed" | "connection_lost" | "timeout" | "closed" | "invalid_params" | "payload_too_large";
 /** Reasons the SDK gives, then the agent's (printer_not_found, queue_full, …), which pass through. */
 export type ErrorReason = ClientReason | AgentReason | (string & {});
 export interface ConnectOptions {
     /** Ports to try (default DEFAULT_PORTS). */
     ports?: readonly number[];
+    /** wss ports to try when the agents' /healthz does not name them (default DEFAULT_TLS_PORTS). */
+    tlsPorts?: readonly number[];
+    /** "auto" (default): ws://, or wss:// for an https page that cannot reach ws://; "wss": always wss:// (the agent's local certificate must be trusted); "ws": never wss://. */
+    transport?: "auto" | "ws" | "wss";
     /** Default "127.0.0.1". */
     host?: string;
     /** ms for one GET /healthz probe (default 1500). */
@@ -194,6 +198,8 @@ export declare const VERSION: string;
 export declare const PROTOCOL: number;
 /** Ports tried in order: the default 19810, then where admins put a second or third agent (multi-user PCs). */
 export declare const DEFAULT_PORTS: readonly number[];
+/** The agents' wss ports (each agent's port + 10), tried when the agents' /healthz cannot be read to name them. */
+export declare const DEFAULT_TLS_PORTS: readonly number[];
 /** What an error carries besides its reason and message. */
 export interface ErrorDetails {
     hint?: string;

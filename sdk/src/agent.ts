@@ -20,6 +20,8 @@ export interface Socket {
 /** The client's options with every default filled in. */
 export interface Options {
   ports: readonly number[];
+  tlsPorts: readonly number[];
+  transport: "auto" | "ws" | "wss";
   host: string;
   probeTimeout: number;
   connectTimeout: number;
@@ -37,12 +39,15 @@ export interface Options {
 
 interface Health {
   name?: string;
+  tlsPort?: number;
   origin?: string;
   originStatus?: "allowed" | "pending" | "denied" | "invalid";
 }
 
 interface ProbeResult {
   port: number;
+  /** wss:// and https:// (the agent's local certificate) rather than ws:// */
+  secure?: boolean;
   health?: Health;
   error?: unknown;
 }
@@ -53,13 +58,38 @@ export async function probe(o: Options): Promise<ProbeResult> {
   // While the browser's Local Network Access prompt waits for the user, the
   // probe waits too (up to a minute) instead of calling the agent absent.
   const wait = (await localNetworkPermission()) === "prompt" ? Math.max(o.probeTimeout, LNA_PROMPT_WAIT) : o.probeTimeout;
-  const results = await Promise.all(o.ports.map((port) => probePort(o, port, wait)));
+  const results = await Promise.all(o.ports.map((port) => probePort(o, port, wait, false)));
   let refused: ProbeResult | null = null;
-  for (const r of results) {
-    if (!r.health) continue;
-    const st = r.health.originStatus;
-    if (st === undefined || st === "allowed") return r; // no status: a same-origin page (no Origin header sent)
-    if (!refused) refused = r;
+  if (o.transport !== "wss") {
+    for (const r of results) {
+      if (!r.health) continue;
+      const st = r.health.originStatus;
+      if (st === undefined || st === "allowed") return r; // no status: a same-origin page (no Origin header sent)
+      if (!refused) refused = r;
+    }
+  }
+  // wss: asked for, or an https page that cannot reach ws:// (Safari, strict
+  // browsers). The agent's /healthz names its TLS port; else the defaults.
+  const running = results.filter((r) => r.health);
+  if (o.transport === "wss" || (o.transport === "auto" && pageIsHttps() && running.length === 0)) {
+    const named = running.map((r) => r.health!.tlsPort).filter((p): p is number => typeof p === "number");
+    const tlsPorts = named.length ? named : o.tlsPorts;
+    const secure = await Promise.all(tlsPorts.map((port) => probePort(o, port, wait, true)));
+    for (const r of secure) {
+      if (!r.health) continue;
+      const st = r.health.originStatus;
+      if (st === undefined || st === "allowed") return r;
+      if (!refused) refused = r;
+    }
+    if (!refused && running.length > 0) {
+      // Labelbridge answers on http but not on https: the browser refused its certificate.
+      const port = running[0].port;
+      throw new LabelbridgeError("certificate_not_trusted",
+        `Labelbridge is running, but this browser does not trust its local certificate (https://${o.host}:${tlsPorts[0]}), so this page cannot use wss://.`, {
+          port, cause: secure[0] && secure[0].error,
+          hint: `On this computer run "labelbridge trust install", or open the Labelbridge panel (http://127.0.0.1:${port}/) and press "Trust the certificate"; then restart the browser.`,
+        });
+    }
   }
   if (refused) throw await originError(o, refused);
   const lna = await localNetworkPermission();
@@ -70,24 +100,25 @@ export async function probe(o: Options): Promise<ProbeResult> {
     });
   }
   let hint = "Start Labelbridge (it runs in the system tray) " + (o.installUrl ? `or install it from ${o.installUrl}` : "or ask your IT team to install it") + ", then try again.";
-  if (isSafari() && typeof location !== "undefined" && location.protocol === "https:") {
-    hint += " Safari does not let https pages reach http://127.0.0.1: use Chrome, Edge or Firefox.";
+  if (pageIsHttps()) {
+    hint += " If Labelbridge is running, this browser may not trust its local certificate (needed for https pages" +
+      (isSafari() ? " in Safari" : "") + "): run \"labelbridge trust install\" on this computer or press \"Trust the certificate\" in the Labelbridge panel, then restart the browser.";
   }
   throw new LabelbridgeError("agent_not_running",
     `Labelbridge is not running on this computer (nothing answered on ${o.host} port ${o.ports.join(", ")}).`,
     { hint, cause: results[0] && results[0].error });
 }
 
-async function probePort(o: Options, port: number, timeout: number): Promise<ProbeResult> {
+async function probePort(o: Options, port: number, timeout: number, secure: boolean): Promise<ProbeResult> {
   const ctl = typeof AbortController === "function" ? new AbortController() : null;
   const timer = setTimeout(() => ctl && ctl.abort(), timeout);
   try {
-    const res = await o.fetch!(`http://${o.host}:${port}/healthz`, { cache: "no-store", credentials: "omit", signal: ctl ? ctl.signal : undefined });
+    const res = await o.fetch!(`${secure ? "https" : "http"}://${o.host}:${port}/healthz`, { cache: "no-store", credentials: "omit", signal: ctl ? ctl.signal : undefined });
     const h: Health | null = await res.json();
-    if (!h || h.name !== "labelbridge") return { port, error: new Error("not Labelbridge") };
-    return { port, health: h };
+    if (!h || h.name !== "labelbridge") return { port, secure, error: new Error("not Labelbridge") };
+    return { port, secure, health: h };
   } catch (error) {
-    return { port, error };
+    return { port, secure, error };
   } finally {
     clearTimeout(timer);
   }
@@ -100,7 +131,7 @@ async function originError(o: Options, r: ProbeResult): Promise<LabelbridgeError
   if (h.originStatus === "pending") {
     // A refused handshake is what puts the site on the approval list; the
     // browser hides its 403, /healthz explained it above.
-    try { (await openSocket(o, r.port)).close(1000, "probe"); } catch (_) { /* expected */ }
+    try { (await openSocket(o, r.port, r.secure)).close(1000, "probe"); } catch (_) { /* expected */ }
     return new LabelbridgeError("origin_not_allowed", `This site (${origin}) is not allowed to print through Labelbridge yet.`, {
       hint: `Approve it in the Labelbridge tray menu or panel (${panel}) under pending sites, then try again.`, origin, port: r.port,
     });
@@ -115,14 +146,15 @@ async function originError(o: Options, r: ProbeResult): Promise<LabelbridgeError
   });
 }
 
-export function openSocket(o: Options, port: number): Promise<Socket> {
+export function openSocket(o: Options, port: number, secure?: boolean): Promise<Socket> {
   return new Promise((resolve, reject) => {
     let ws: Socket;
+    const url = `${secure ? "wss" : "ws"}://${o.host}:${port}/ws`;
     try {
       const WS = o.WebSocket as new (url: string, protocols?: string[]) => Socket;
-      ws = new WS(`ws://${o.host}:${port}/ws`, o.protocols.length ? Array.from(o.protocols) : undefined);
+      ws = new WS(url, o.protocols.length ? Array.from(o.protocols) : undefined);
     } catch (e) {
-      reject(new LabelbridgeError("connection_failed", `Cannot open ws://${o.host}:${port}/ws: ${(e as Error).message}`, { cause: e, port }));
+      reject(new LabelbridgeError("connection_failed", `Cannot open ${url}: ${(e as Error).message}`, { cause: e, port }));
       return;
     }
     const timer = setTimeout(() => fail("timed out"), o.connectTimeout);
@@ -152,6 +184,10 @@ async function localNetworkPermission(): Promise<string> {
     } catch (_) { /* this browser does not know the name */ }
   }
   return "";
+}
+
+function pageIsHttps(): boolean {
+  return typeof location !== "undefined" && location.protocol === "https:";
 }
 
 function isSafari(): boolean {

@@ -23,12 +23,16 @@ export const VERSION: string = "1.0.0";
 export const PROTOCOL: number = 1;
 /** Ports tried in order: the default 19810, then where admins put a second or third agent (multi-user PCs). */
 export const DEFAULT_PORTS: readonly number[] = Object.freeze([19810, 19811, 19812]);
+/** The agents' wss ports (each agent's port + 10), tried when the agents' /healthz cannot be read to name them. */
+export const DEFAULT_TLS_PORTS: readonly number[] = Object.freeze([19820, 19821, 19822]);
 
 const EVENTS = ["job", "printers", "sites", "status"] as const;
 const TOPICS: readonly Topic[] = ["jobs", "printers", "sites"];
 const TERMINAL: readonly string[] = ["done", "failed", "canceled"];
 const DEFAULTS: Options = {
   ports: DEFAULT_PORTS,
+  tlsPorts: DEFAULT_TLS_PORTS,
+  transport: "auto", // ws://, or wss:// where ws cannot be used (an https page that cannot reach http://127.0.0.1)
   host: "127.0.0.1",
   probeTimeout: 1500, // one GET /healthz
   connectTimeout: 5000, // one WebSocket handshake
@@ -326,7 +330,7 @@ export class Client {
     this._opening = true;
     try {
       const found = await probe(this._o);
-      const ws = await openSocket(this._o, found.port);
+      const ws = await openSocket(this._o, found.port, found.secure);
       if (this._state === "closed") {
         ws.close(1000, "closed by the page");
         return;

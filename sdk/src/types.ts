@@ -71,6 +71,7 @@ export type AgentReason =
 /** Reasons the SDK itself gives (in the page, before or instead of the agent). */
 export type ClientReason =
   | "agent_not_running"
+  | "certificate_not_trusted"
   | "origin_not_allowed"
   | "origin_denied"
   | "origin_invalid"
@@ -88,6 +89,10 @@ export type ErrorReason = ClientReason | AgentReason | (string & {});
 export interface ConnectOptions {
   /** Ports to try (default DEFAULT_PORTS). */
   ports?: readonly number[];
+  /** wss ports to try when the agents' /healthz does not name them (default DEFAULT_TLS_PORTS). */
+  tlsPorts?: readonly number[];
+  /** "auto" (default): ws://, or wss:// for an https page that cannot reach ws://; "wss": always wss:// (the agent's local certificate must be trusted); "ws": never wss://. */
+  transport?: "auto" | "ws" | "wss";
   /** Default "127.0.0.1". */
   host?: string;
   /** ms for one GET /healthz probe (default 1500). */

@@ -464,7 +464,7 @@ test("the classic build defines the frozen global Labelbridge with exactly the m
   const ctx = vm.createContext({});
   vm.runInContext(src, ctx);
   assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), Object.keys(esm).sort());
-  assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), ["Client", "DEFAULT_PORTS", "LabelbridgeError", "PROTOCOL", "VERSION", "connect"]);
+  assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), ["Client", "DEFAULT_PORTS", "DEFAULT_TLS_PORTS", "LabelbridgeError", "PROTOCOL", "VERSION", "connect"]);
   assert.ok(Object.isFrozen(ctx.Labelbridge));
   assert.equal(typeof ctx.Labelbridge.connect, "function");
   assert.equal(ctx.Labelbridge.VERSION, esm.VERSION);
