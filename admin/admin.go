@@ -32,6 +32,7 @@ type Sites interface {
 	Approve(origin string) error
 	Deny(origin string) error
 	Revoke(origin string) error
+	Builtin() []string
 }
 
 // Spooler is what the panel needs from the printing core.
@@ -73,6 +74,9 @@ type Deps struct {
 	Policy    map[string]bool
 	// AttachNetwork starts using a network printer and returns its id.
 	AttachNetwork func(np config.NetworkPrinter) string
+	// CheckPrinter measures a printer's status now (printers.check; nil:
+	// the status as the spooler has it).
+	CheckPrinter CheckFunc
 	// LoginURL mints a one-time panel login link.
 	LoginURL      func() string
 	Version       string
@@ -111,6 +115,7 @@ func (p *Panel) Methods() []Method {
 		{Name: wire.MethodPrintersAdd, Call: p.printersAdd},
 		{Name: wire.MethodPrintersRemove, Call: p.printersRemove},
 		{Name: wire.MethodPrintersTestPrint, Call: p.printersTestPrint},
+		{Name: wire.MethodPrintersCheck, Call: p.printersCheck},
 		{Name: wire.MethodJobsPreview, Call: p.jobsPreview},
 		{Name: wire.MethodPanelLogin, Call: p.panelLogin},
 	}
@@ -143,7 +148,7 @@ func (p *Panel) SitesNow() SitesResult {
 	if list == nil {
 		list = []sites.Site{}
 	}
-	return SitesResult{Sites: list, Locked: p.d.Sites.Locked(), Pending: p.d.Sites.PendingCount()}
+	return SitesResult{Sites: list, Locked: p.d.Sites.Locked(), Pending: p.d.Sites.PendingCount(), Builtin: p.d.Sites.Builtin()}
 }
 
 func (p *Panel) sitesList(_ context.Context, params json.RawMessage) (any, error) {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -201,10 +202,15 @@ func (p *Panel) jobsPreview(ctx context.Context, params json.RawMessage) (any, e
 	if in.DPI != 0 && (in.DPI < 50 || in.DPI > 600) {
 		return nil, badParams("dpi: must be 50 to 600")
 	}
-	if _, err := p.d.Spooler.Job(in.Job); err != nil {
+	job, err := p.d.Spooler.Job(in.Job)
+	if err != nil {
 		return nil, err
 	}
 	src, err := p.d.Sources.Source(in.Job)
+	if from := cmp.Or(job.ReprintOf, job.RetryOf); err == nil && src == nil && from != "" {
+		// A reprint is the original's bytes: its preview is the original's label.
+		src, err = p.d.Sources.Source(from)
+	}
 	if err != nil {
 		return nil, &printing.Error{Code: printing.ErrReasonStoreFailed, Msg: "read the job's label", Err: err}
 	}

@@ -17,6 +17,7 @@ func (noSites) PendingCount() int    { return 0 }
 func (noSites) Approve(string) error { return nil }
 func (noSites) Deny(string) error    { return nil }
 func (noSites) Revoke(string) error  { return nil }
+func (noSites) Builtin() []string    { return nil }
 
 // Every admin method is on the wire's list (which the SDK's AdminMethod
 // type must match), and none is registered twice.

@@ -20,7 +20,6 @@ import (
 	"github.com/labelbridge/labelbridge/internal/logging"
 	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/printing"
-	"github.com/labelbridge/labelbridge/printing/netraw"
 	"github.com/labelbridge/labelbridge/printing/store"
 	"github.com/labelbridge/labelbridge/printing/virtual"
 	"github.com/labelbridge/labelbridge/sites"
@@ -47,6 +46,7 @@ type agent struct {
 	tlsErr  error            // why tls is nil
 	trust   *trust.Manager   // the local CA in the trust stores
 	ports   *portBook        // the other listeners' state: port clashes (app/ports.go)
+	net     *netPrinters     // network printers and their measured status (app/netstatus.go)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -88,6 +88,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	a.net = newNetPrinters(ctx, a.spooler)
 	a.mountPanel()
 	a.server.Serve(listeners)
 	a.attachPrinters(ctx)
@@ -163,7 +164,7 @@ func (a *agent) build(opt agentOptions) error {
 func (a *agent) attachPrinters(ctx context.Context) {
 	a.spooler.Attach(virtual.Info(a.cfg.Virtual.Language, a.cfg.Virtual.DPI, a.virtual.Dir()), a.virtual)
 	for _, np := range a.cfg.NetworkPrinters {
-		a.spooler.Attach(networkPrinterInfo(np), netraw.New(np.Address))
+		a.net.attach(np, false)
 	}
 	a.startDiscovery(ctx)
 }

@@ -267,12 +267,13 @@ func runPanel(args []string) error {
 	if err != nil {
 		return err
 	}
+	fs.BoolVar(printURL, "url", false, "the same as --print-url")
 	if *printURL {
 		fmt.Println(url)
 		return nil
 	}
 	if err := tray.OpenURL(url); err != nil {
-		return fmt.Errorf("open the panel in the browser: %w (labelbridge panel --print-url prints a link to open by hand)", err)
+		return fmt.Errorf("open the panel in the browser: %w (labelbridge panel --url prints a link to open by hand)", err)
 	}
 	fmt.Fprintln(os.Stderr, "labelbridge: the panel opens in your browser")
 	return nil
@@ -281,21 +282,9 @@ func runPanel(args []string) error {
 // panelLink asks the agent running on the configured port (or portFlag)
 // for a one-time panel login link.
 func panelLink(ctx context.Context, portFlag int) (string, error) {
-	cfg, err := loadConfig(portFlag)
+	c, port, err := dialAdmin(ctx, portFlag, "labelbridge panel")
 	if err != nil {
 		return "", err
-	}
-	tok, _ := config.ReadToken(cfg.Paths.TokenFile) // none: the agent says so below
-	c, err := client.Dial(ctx, client.URL(cfg.Port), client.Options{Token: tok})
-	if err != nil {
-		var refused *client.RefusedError
-		switch {
-		case errors.Is(err, client.ErrNotRunning):
-			return "", fmt.Errorf("no Labelbridge agent is running on port %d: start Labelbridge (from the start menu, or run labelbridge), then run labelbridge panel again", cfg.Port)
-		case errors.As(err, &refused) && refused.Reason == "origin_missing":
-			return "", fmt.Errorf("the agent on port %d did not accept this user's token (%s): run the command as the user who runs the agent", cfg.Port, cfg.Paths.TokenFile)
-		}
-		return "", fmt.Errorf("connect to the agent on port %d: %w", cfg.Port, err)
 	}
 	defer c.Close()
 	var r struct {
@@ -304,12 +293,12 @@ func panelLink(ctx context.Context, portFlag int) (string, error) {
 	if err := c.Call(ctx, "panel.login", nil, &r); err != nil {
 		var ce *client.Error
 		if errors.As(err, &ce) && ce.Reason == "method_not_found" {
-			return "", fmt.Errorf("the agent on port %d is an older version without panel login: open http://127.0.0.1:%d/ or restart Labelbridge", cfg.Port, cfg.Port)
+			return "", fmt.Errorf("the agent on port %d is an older version without panel login: open http://127.0.0.1:%d/ or restart Labelbridge", port, port)
 		}
 		return "", fmt.Errorf("ask the agent for a panel link: %w", err)
 	}
 	if r.URL == "" {
-		return "", fmt.Errorf("the agent on port %d answered panel.login without a link", cfg.Port)
+		return "", fmt.Errorf("the agent on port %d answered panel.login without a link", port)
 	}
 	return r.URL, nil
 }

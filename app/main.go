@@ -63,8 +63,11 @@ Usage:
                               turn a label into printer commands
   labelbridge preview LABEL.json -o OUT.png
                               draw a label as a PNG
-  labelbridge panel [--print-url]
-                              open the local web panel (signed in) in the browser
+  labelbridge panel [--url]    open the local web panel (signed in) in the browser;
+                              --url (or --print-url) prints a link that opens it once instead
+  labelbridge sites list|allow|deny|remove [ORIGIN] [--json]
+                              the sites that may print: list them, allow or deny one ahead
+                              of time, remove one (asks the running agent; recorded in audit.log)
   labelbridge bench [flags]   measure throughput and latency on loopback
   labelbridge service install|uninstall|start|stop|restart|status
                               run the headless agent under the OS service manager
@@ -100,6 +103,8 @@ func run(args []string) error {
 		return runBench(rest)
 	case "paths":
 		return runPaths(rest)
+	case "sites":
+		return runSites(rest)
 	case "service":
 		return runService(rest)
 	case "trust":

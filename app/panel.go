@@ -6,7 +6,6 @@ import (
 
 	"github.com/labelbridge/labelbridge/admin"
 	"github.com/labelbridge/labelbridge/config"
-	"github.com/labelbridge/labelbridge/printing/netraw"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
 
@@ -35,11 +34,8 @@ func (a *agent) mountPanel() {
 	p := admin.New(admin.Deps{
 		Sites: a.sites, Spooler: a.spooler, Config: a.writer, Sources: a.store, Previewer: newLabelCompiler(a.cfg.Fonts),
 		Effective: a.cfg.Config, Policy: a.cfg.PolicyKeys,
-		AttachNetwork: func(np config.NetworkPrinter) string {
-			info := networkPrinterInfo(np)
-			a.spooler.Attach(info, netraw.New(np.Address))
-			return info.ID
-		},
+		AttachNetwork: func(np config.NetworkPrinter) string { return a.net.attach(np, true) },
+		CheckPrinter:  a.net.check,
 		LoginURL: a.panelLoginURL, Version: version, Port: a.port, VirtualFolder: a.virtual.Dir(), Logger: a.log,
 	})
 	for _, m := range p.Methods() {

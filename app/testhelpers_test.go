@@ -62,10 +62,50 @@ func (s *syncBuffer) String() string {
 }
 
 // rawPrinterSink is a raw TCP "network printer": it accepts connections and hands
-// each job's bytes to Jobs.
+// each job's bytes to Jobs. It answers ZPL's status query ~HS (the agent's
+// probe) with the host status in HS, a ready printer unless a test sets it;
+// a connection that only asked for the status is no job.
 type rawPrinterSink struct {
 	l    net.Listener
 	Jobs chan []byte
+	mu   sync.Mutex
+	hs   string
+}
+
+// Host statuses (ZPL ~HS) of a test printer.
+const (
+	hsReady    = "\x02030,0,0,1245,000,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n"
+	hsPaperOut = "\x02030,1,0,1245,000,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n"
+)
+
+// SetHS changes what the printer answers to ~HS.
+func (s *rawPrinterSink) SetHS(hs string) {
+	s.mu.Lock()
+	s.hs = hs
+	s.mu.Unlock()
+}
+
+func (s *rawPrinterSink) serve(c net.Conn) {
+	defer c.Close()
+	var data []byte
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := c.Read(buf)
+		data = append(data, buf[:n]...)
+		if string(data) == "~HS" {
+			s.mu.Lock()
+			hs := s.hs
+			s.mu.Unlock()
+			_, _ = c.Write([]byte(hs))
+			data = data[:0]
+		}
+		if err != nil {
+			break
+		}
+	}
+	if len(data) > 0 {
+		s.Jobs <- data
+	}
 }
 
 func newSink(t *testing.T) *rawPrinterSink {
@@ -74,18 +114,14 @@ func newSink(t *testing.T) *rawPrinterSink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &rawPrinterSink{l: l, Jobs: make(chan []byte, 100)}
+	s := &rawPrinterSink{l: l, Jobs: make(chan []byte, 100), hs: hsReady}
 	go func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				data, _ := io.ReadAll(c)
-				s.Jobs <- data
-			}()
+			go s.serve(c)
 		}
 	}()
 	t.Cleanup(func() { l.Close() })

@@ -63,7 +63,7 @@ func (s *Spooler) Retry(ctx context.Context, id string) (Job, error) {
 			return Job{}, &Error{Code: ErrReasonStoreFailed, Msg: "read job data", Err: err}
 		}
 		// Copies are already in the stored bytes.
-		r, err := s.SubmitWait(ctx, Request{Printer: j.Printer, Origin: j.Origin, Title: j.Title, Raw: data, Language: j.Language})
+		r, err := s.SubmitWait(ctx, Request{Printer: j.Printer, Origin: j.Origin, Title: j.Title, Raw: data, Language: j.Language, ReprintOf: j.ID})
 		if err != nil {
 			return Job{}, err
 		}
@@ -105,10 +105,10 @@ func (s *Spooler) Retry(ctx context.Context, id string) (Job, error) {
 	}
 	s.mu.Lock()
 	now := s.opt.Now()
-	j.State, j.Reason, j.Detail, j.UpdatedAt, j.DoneAt = JobQueued, "", "", now.UTC(), nil
+	j.State, j.Reason, j.Detail, j.Cause, j.UpdatedAt, j.DoneAt = JobQueued, "", "", "", now.UTC(), nil
 	e := &entry{job: j, stored: true}
 	if reason := s.blockLocked(q); reason != "" {
-		e.job.State, e.job.Reason, e.heldSince = JobHeld, reason, now
+		e.job.State, e.job.Reason, e.job.Cause, e.heldSince = JobHeld, reason, reason, now
 	}
 	j = e.job
 	s.mu.Unlock()

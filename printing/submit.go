@@ -16,6 +16,8 @@ type Request struct {
 	Label          json.RawMessage // the label model, or
 	Raw            []byte          // raw printer commands
 	Language       string          // the language of Raw, if known
+	// ReprintOf and RetryOf mark a job made again from another (Job.ReprintOf, Job.RetryOf).
+	ReprintOf, RetryOf string
 }
 
 // SubmitResult is the outcome of a Submit.
@@ -137,6 +139,7 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	j := Job{
 		State: JobQueued, Printer: id, Origin: req.Origin, Title: req.Title,
 		Copies: copies, IdempotencyKey: req.IdempotencyKey, Language: lang, Bytes: len(payload),
+		ReprintOf: req.ReprintOf, RetryOf: req.RetryOf,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -146,7 +149,7 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	e := &entry{job: j}
 	if reason := s.blockLocked(q); reason != "" {
 		// Stored held from the start; the worker flips it if that changes.
-		e.job.State, e.job.Reason, e.heldSince = JobHeld, reason, s.opt.Now()
+		e.job.State, e.job.Reason, e.job.Cause, e.heldSince = JobHeld, reason, reason, s.opt.Now()
 	}
 	q.entries = append(q.entries, e)
 	return e.job, payload, q, e, nil

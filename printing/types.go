@@ -120,7 +120,15 @@ type Job struct {
 	IdempotencyKey string   `json:"idempotencyKey,omitempty"`
 	Reason         string   `json:"reason,omitempty"`
 	// Detail is the error text behind Reason, for people (logs, the panel).
-	Detail    string    `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty"`
+	// Cause is the printer's condition that held the job (unreachable,
+	// refused, dns, paper_out, …): the same as Reason while it is held, and
+	// kept when it fails for being held too long (Reason held_too_long).
+	Cause string `json:"cause,omitempty"`
+	// ReprintOf is the job this one reprints (jobs.retry of a done job);
+	// RetryOf the job it was sent again for on another printer.
+	ReprintOf string    `json:"reprintOf,omitempty"`
+	RetryOf   string    `json:"retryOf,omitempty"`
 	Language  string    `json:"language,omitempty"`
 	Bytes     int       `json:"bytes"`
 	Attempts  int       `json:"attempts"`

@@ -151,7 +151,7 @@ func (s *Spooler) afterSend(q *queue, e *entry, err error) []Job {
 	switch {
 	case err == nil:
 		q.removeLocked(e)
-		e.job.State, e.job.Reason, e.job.Detail = JobDone, "", ""
+		e.job.State, e.job.Reason, e.job.Detail, e.job.Cause = JobDone, "", "", ""
 		doneAt := now.UTC()
 		e.job.DoneAt, e.job.UpdatedAt = &doneAt, doneAt
 		q.failure, q.backoff = "", 0
@@ -174,7 +174,7 @@ func (s *Spooler) afterSend(q *queue, e *entry, err error) []Job {
 		q.backoff = s.opt.RetryMax
 	}
 	q.retryAt = now.Add(q.backoff)
-	e.job.State, e.job.Reason, e.job.Detail, e.job.UpdatedAt = JobHeld, q.failure, err.Error(), now.UTC()
+	e.job.State, e.job.Reason, e.job.Cause, e.job.Detail, e.job.UpdatedAt = JobHeld, q.failure, q.failure, err.Error(), now.UTC()
 	if e.heldSince.IsZero() {
 		e.heldSince = now
 	}
@@ -202,10 +202,10 @@ func (s *Spooler) syncHeldLocked(q *queue, reason string, probe bool, now time.T
 		}
 		switch {
 		case reason == "" && e.job.State == JobHeld:
-			e.job.State, e.job.Reason, e.job.Detail = JobQueued, "", ""
+			e.job.State, e.job.Reason, e.job.Detail, e.job.Cause = JobQueued, "", "", ""
 			e.heldSince = time.Time{}
 		case reason != "" && (e.job.State != JobHeld || e.job.Reason != reason):
-			e.job.State, e.job.Reason = JobHeld, reason
+			e.job.State, e.job.Reason, e.job.Cause = JobHeld, reason, reason
 			if e.heldSince.IsZero() {
 				e.heldSince = now
 			}
@@ -230,7 +230,7 @@ func (s *Spooler) expireLocked(q *queue, userPaused bool, now time.Time) []Job {
 		if e.job.State == JobHeld && !e.heldSince.IsZero() && now.Sub(e.heldSince) >= s.opt.HoldTimeout {
 			e.job.State, e.job.UpdatedAt = JobFailed, now.UTC()
 			e.job.Detail = "held for " + s.opt.HoldTimeout.String() + " (" + e.job.Reason + ")"
-			e.job.Reason = ReasonHeldTooLong
+			e.job.Reason, e.job.Cause = ReasonHeldTooLong, e.job.Reason
 			expired = append(expired, e.job)
 			continue
 		}

@@ -35,6 +35,7 @@ type Site struct {
 	Origin    string    `json:"origin"`
 	State     string    `json:"state"` // allowed | pending | denied
 	Locked    bool      `json:"locked,omitempty"`
+	Builtin   bool      `json:"builtin,omitempty"` // one of the default patterns (localhost)
 	Attempts  int       `json:"attempts,omitempty"`
 	FirstSeen time.Time `json:"firstSeen,omitzero"`
 	LastSeen  time.Time `json:"lastSeen,omitzero"`
@@ -302,9 +303,14 @@ func (r *Registry) commitLocked(snap snapshot, event, origin string) error {
 // https, or any site under a locked admin policy) is refused and changes
 // nothing.
 func (r *Registry) Approve(origin string) error {
-	_, canon, err := approvable(origin)
-	if err != nil {
-		return err
+	canon := ""
+	if r.isDefault(origin) {
+		canon = origin // a built-in pattern, allowed again
+	} else {
+		var err error
+		if _, canon, err = approvable(origin); err != nil {
+			return err
+		}
 	}
 	r.mu.Lock()
 	if r.locked {
@@ -355,6 +361,16 @@ func (r *Registry) Revoke(pattern string) error {
 		r.user = slices.Delete(r.user, i, i+1)
 		found = true
 	}
+	if !found && len(r.user) == 0 && len(r.policy) == 0 && r.isDefault(pattern) {
+		// Removing a built-in pattern while the defaults are implicit: the
+		// other defaults become the user's list.
+		for _, d := range r.defaults {
+			if d.String() != pattern {
+				r.user = append(r.user, d.String())
+			}
+		}
+		found = len(r.user) > 0
+	}
 	if !found {
 		r.mu.Unlock()
 		for _, p := range r.policy {
@@ -393,12 +409,12 @@ func (r *Registry) List() []Site {
 	}
 	if len(r.policy) == 0 && len(r.user) == 0 && !r.locked {
 		for _, p := range r.defaults {
-			out = append(out, Site{Origin: p.String(), State: "allowed"})
+			out = append(out, Site{Origin: p.String(), State: "allowed", Builtin: true})
 		}
 	}
 	if !r.locked {
 		for _, u := range r.user {
-			out = append(out, Site{Origin: u, State: "allowed"})
+			out = append(out, Site{Origin: u, State: "allowed", Builtin: r.isDefault(u)})
 		}
 	}
 	var pend []Site
@@ -424,4 +440,24 @@ func (r *Registry) PendingCount() int {
 	defer r.mu.Unlock()
 	r.expireLocked(r.now())
 	return len(r.pending)
+}
+
+// Builtin returns the default patterns (allowed out of the box until the
+// user or IT configures sites; see docs/protocol.md).
+func (r *Registry) Builtin() []string {
+	out := make([]string, 0, len(r.defaults))
+	for _, d := range r.defaults {
+		out = append(out, d.String())
+	}
+	return out
+}
+
+// isDefault reports whether pattern is one of the default patterns, as written.
+func (r *Registry) isDefault(pattern string) bool {
+	for _, d := range r.defaults {
+		if d.String() == pattern {
+			return true
+		}
+	}
+	return false
 }

@@ -35,6 +35,7 @@ const (
 	MethodPrintersAdd       = "printers.add"
 	MethodPrintersRemove    = "printers.remove"
 	MethodPrintersTestPrint = "printers.testPrint"
+	MethodPrintersCheck     = "printers.check" // measure a printer's status now
 	MethodJobsPreview       = "jobs.preview"
 	MethodPanelLogin        = "panel.login"
 	MethodBrowserPrintGet   = "browserPrint.get"
@@ -52,7 +53,7 @@ func Methods() []string {
 // AdminMethods returns the admin-only methods, sorted.
 func AdminMethods() []string {
 	return sorted(MethodSitesList, MethodSitesApprove, MethodSitesDeny, MethodSitesRevoke, MethodPrintingStatus,
-		MethodPrintingPause, MethodPrintingResume, MethodPrintersAdd, MethodPrintersRemove, MethodPrintersTestPrint,
+		MethodPrintingPause, MethodPrintingResume, MethodPrintersAdd, MethodPrintersRemove, MethodPrintersTestPrint, MethodPrintersCheck,
 		MethodJobsPreview, MethodPanelLogin, MethodBrowserPrintGet, MethodBrowserPrintSet,
 		MethodTrustGet, MethodTrustInstall)
 }
@@ -124,6 +125,14 @@ type JobParams struct {
 	Job string `json:"job"`
 }
 
+// JobsRetryParams are jobs.retry's: the job, and optionally another
+// printer to send it to (a new job marked retryOf, or reprintOf for a done
+// job; a held job is canceled first).
+type JobsRetryParams struct {
+	Job     string `json:"job"`
+	Printer string `json:"printer,omitempty"`
+}
+
 // JobResult is the result of jobs.get, jobs.cancel, jobs.retry and
 // printers.testPrint.
 type JobResult struct {
@@ -178,6 +187,9 @@ type SitesResult struct {
 	Sites   []Site `json:"sites"`
 	Locked  bool   `json:"locked"`
 	Pending int    `json:"pending"`
+	// Builtin are the default patterns (localhost), so a panel can offer
+	// to allow them again after they were removed.
+	Builtin []string `json:"builtin"`
 }
 
 // PrintingStatus is the result of printing.status, printing.pause and

@@ -195,11 +195,21 @@ func (c *conn) jobsCancel(req *request) (any, error) {
 }
 
 func (c *conn) jobsRetry(req *request) (any, error) {
-	j, err := c.ownJob(req)
+	var p wire.JobsRetryParams
+	if err := decodeParams(req.Params, &p); err != nil {
+		return nil, err
+	}
+	if p.Job == "" {
+		return nil, invalidParams("job: required")
+	}
+	j, err := c.srv.sp.Job(p.Job)
 	if err != nil {
 		return nil, err
 	}
-	j, err = c.srv.sp.Retry(req.ctx, j.ID)
+	if !c.peer.admin && j.Origin != c.peer.origin {
+		return nil, newError(wire.CodeApplication, wire.ReasonJobNotFound, "job %q not found", p.Job)
+	}
+	j, err = c.srv.sp.RetryOn(req.ctx, j.ID, p.Printer)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,8 @@ type Spooler interface {
 	Jobs(f printing.JobFilter) ([]printing.Job, error)
 	Cancel(id string) (printing.Job, error)
 	Retry(ctx context.Context, id string) (printing.Job, error)
+	// RetryOn is Retry on another printer ("" or the job's own: Retry).
+	RetryOn(ctx context.Context, id, printer string) (printing.Job, error)
 	Subscribe(buffer int) *printing.Subscription
 	SubscribeOrigin(buffer int, origin string) *printing.Subscription
 }

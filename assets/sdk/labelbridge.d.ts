@@ -3,7 +3,7 @@
 /** Methods of the agent's JSON-RPC API that any page may call. */
 export type Method = "hello" | "printers.list" | "printers.get" | "printers.setDefault" | "print" | "jobs.list" | "jobs.get" | "jobs.cancel" | "jobs.retry" | "subscribe" | "unsubscribe" | "labels.preview";
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
-export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install";
+export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install";
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
 export type Notification = "job" | "printers" | "sites";
 /** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
@@ -159,7 +159,16 @@ export interface Job {
     title?: string;
     copies: number;
     idempotencyKey?: string;
+    /** Why it is held or failed: the printer's condition (unreachable, refused, dns, paper_out, …), held_too_long, … */
     reason?: string;
+    /** The printer's condition behind a hold, kept when the job fails for being held too long. */
+    cause?: string;
+    /** The error text behind reason, for people. */
+    detail?: string;
+    /** The job this one reprints (jobs.retry of a done job). */
+    reprintOf?: string;
+    /** The job this one was sent again for, on another printer. */
+    retryOf?: string;
     createdAt: string;
     updatedAt: string;
     [field: string]: unknown;
@@ -184,6 +193,8 @@ export interface Site {
     origin: string;
     state: "allowed" | "pending" | "denied" | (string & {});
     locked?: boolean;
+    /** One of the built-in patterns (localhost), allowed out of the box. */
+    builtin?: boolean;
     attempts?: number;
     lastSeen?: string;
     [field: string]: unknown;
@@ -193,6 +204,8 @@ export interface SitesUpdate {
     sites: Site[];
     locked: boolean;
     pending: number;
+    /** The built-in patterns, so they can be allowed again after removal. */
+    builtin: string[];
 }
 export declare const VERSION: string;
 export declare const PROTOCOL: number;
@@ -289,6 +302,15 @@ export declare class Client {
     jobs(filter?: JobFilter): Promise<Job[]>;
     /** Cancels a queued or held job. */
     cancel(id: string): Promise<Job>;
+    /**
+     * Sends a job again: a failed or canceled job is queued again; a done job
+     * is reprinted as a new job marked `reprintOf`. With `printer`, a held,
+     * failed, canceled or done job goes to that printer as a new job marked
+     * `retryOf` (a held job is canceled first, so it never prints twice).
+     */
+    retry(id: string, options?: {
+        printer?: string;
+    }): Promise<Job>;
     /** Resolves with the job once it is done, failed or canceled (check job.state). */
     waitJob(id: string, options?: {
         timeout?: number;

@@ -381,6 +381,19 @@
       this._noteJob(j);
       return j;
     }
+    /**
+     * Sends a job again: a failed or canceled job is queued again; a done job
+     * is reprinted as a new job marked `reprintOf`. With `printer`, a held,
+     * failed, canceled or done job goes to that printer as a new job marked
+     * `retryOf` (a held job is canceled first, so it never prints twice).
+     */
+    async retry(id, options) {
+      const params = { job: String(id) };
+      if (options && options.printer) params.printer = options.printer;
+      const j = (await this._request("jobs.retry", params)).job;
+      this._noteJob(j);
+      return j;
+    }
     /** Resolves with the job once it is done, failed or canceled (check job.state). */
     waitJob(id, options) {
       const timeout = options && options.timeout || this._o.printTimeout;

@@ -21,6 +21,9 @@ type Printer struct {
 	Addr           string        // host:port
 	ConnectTimeout time.Duration // default 5 s
 	WriteTimeout   time.Duration // per write of a chunk; default 30 s
+	// Language picks the status query QueryStatus sends (zpl, tspl,
+	// escpos; others are measured by the connection alone).
+	Language string
 }
 
 // New returns a transport for addr ("host" or "host:port").
@@ -36,7 +39,8 @@ func New(addr string) *Printer {
 const chunk = 64 << 10
 
 // Send connects, writes the job and closes the connection. A printer that
-// cannot be reached holds the job (reason "disconnected").
+// cannot be reached holds the job, the reason saying why (unreachable,
+// refused, dns: see probe.go).
 func (p *Printer) Send(ctx context.Context, _ printing.Job, data []byte) error {
 	d := net.Dialer{Timeout: p.ConnectTimeout}
 	conn, err := d.DialContext(ctx, "tcp", p.Addr)
@@ -44,7 +48,7 @@ func (p *Printer) Send(ctx context.Context, _ printing.Job, data []byte) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("connect %s: %w", p.Addr, ctx.Err())
 		}
-		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("connect %s: %w", p.Addr, err)}
+		return dialError(p.Addr, err)
 	}
 	defer conn.Close()
 	// Cancellation forces a past deadline; the per-chunk deadline must never

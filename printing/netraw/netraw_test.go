@@ -43,8 +43,8 @@ func TestUnreachablePrinterHoldsJob(t *testing.T) {
 	l.Close() // nothing listens there now
 	err := New(addr).Send(context.Background(), printing.Job{}, []byte("x"))
 	var hold *printing.HoldError
-	if !errors.As(err, &hold) || hold.Why != printing.ReasonDisconnected {
-		t.Fatalf("err = %v, want a hold with reason disconnected", err)
+	if !errors.As(err, &hold) || hold.Why != ReasonRefused {
+		t.Fatalf("err = %v, want a hold with reason refused", err)
 	}
 }
 

@@ -165,3 +165,40 @@ func TestStatusQueryFor(t *testing.T) {
 		t.Error("unknown language has a query")
 	}
 }
+
+func TestParseZPLHostStatus(t *testing.T) {
+	const ok1, ok2, ok3 = "\x02030,0,0,1245,000,0,0,0,000,0,0,0\x03\r\n", "\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n", "\x021234,0\x03\r\n"
+	for _, tc := range []struct {
+		name  string
+		reply string
+		state string
+		want  []string
+		bad   bool
+	}{
+		{"ready", ok1 + ok2 + ok3, printing.PrinterReady, []string{}, false},
+		{"paper out", "\x02030,1,0,1245,000,0,0,0,000,0,0,0\x03\r\n" + ok2 + ok3, printing.PrinterError, []string{printing.ReasonPaperOut}, false},
+		{"paused and head open", "\x02030,0,1,1245,000,0,0,0,000,0,0,0\x03\r\n" + "\x02001,0,1,0,1,2,6,0,00000000,1,000\x03\r\n" + ok3,
+			printing.PrinterError, []string{printing.ReasonHeadOpen, ReasonPrinterPaused}, false},
+		{"ribbon out", ok1 + "\x02001,0,0,1,1,2,6,0,00000000,1,000\x03\r\n" + ok3, printing.PrinterError, []string{printing.ReasonRibbonOut}, false},
+		{"over temperature", "\x02030,0,0,1245,000,0,0,0,000,0,0,1\x03\r\n" + ok2 + ok3, printing.PrinterError, []string{ReasonOverheated}, false},
+		{"one string only", ok1, "", nil, true},
+		{"not a flag", "\x02030,x,0,1245,000,0,0,0,000,0,0,0\x03\r\n" + ok2 + ok3, "", nil, true},
+		{"garbage", "hello", "", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := ParseZPLHostStatus([]byte(tc.reply))
+			if tc.bad {
+				if !errors.Is(err, ErrBadReply) {
+					t.Fatalf("err = %v, want ErrBadReply", err)
+				}
+				return
+			}
+			if err != nil || st.State != tc.state || !slices.Equal(st.Reasons, tc.want) {
+				t.Fatalf("got %+v, %v; want %s %v", st, err, tc.state, tc.want)
+			}
+			if !ZPLHostStatusComplete([]byte(tc.reply)) {
+				t.Fatal("a whole reply is not complete")
+			}
+		})
+	}
+}

@@ -34,6 +34,7 @@ export type AdminMethod =
   | "printers.add"
   | "printers.remove"
   | "printers.testPrint"
+  | "printers.check"
   | "jobs.preview"
   | "panel.login"
   | "browserPrint.get"
@@ -241,7 +242,16 @@ export interface Job {
   title?: string;
   copies: number;
   idempotencyKey?: string;
+  /** Why it is held or failed: the printer's condition (unreachable, refused, dns, paper_out, …), held_too_long, … */
   reason?: string;
+  /** The printer's condition behind a hold, kept when the job fails for being held too long. */
+  cause?: string;
+  /** The error text behind reason, for people. */
+  detail?: string;
+  /** The job this one reprints (jobs.retry of a done job). */
+  reprintOf?: string;
+  /** The job this one was sent again for, on another printer. */
+  retryOf?: string;
   createdAt: string;
   updatedAt: string;
   [field: string]: unknown;
@@ -269,6 +279,8 @@ export interface Site {
   origin: string;
   state: "allowed" | "pending" | "denied" | (string & {});
   locked?: boolean;
+  /** One of the built-in patterns (localhost), allowed out of the box. */
+  builtin?: boolean;
   attempts?: number;
   lastSeen?: string;
   [field: string]: unknown;
@@ -279,4 +291,6 @@ export interface SitesUpdate {
   sites: Site[];
   locked: boolean;
   pending: number;
+  /** The built-in patterns, so they can be allowed again after removal. */
+  builtin: string[];
 }
