@@ -63,6 +63,11 @@ func TestArchitecture(t *testing.T) {
 			Why:       "only printing/usb reaches gousb (behind its cgo constraint)",
 		},
 		Rule{
+			From:      []string{"./tlsca/..."},
+			Forbidden: append(append([]string{"./printing/...", "./config/...", "./sites/...", "./wire/..."}, servers...), transports...),
+			Why:       "the local CA and its trust stores are a leaf: no core, config, protocol or server",
+		},
+		Rule{
 			From:      []string{"./..."},
 			Except:    []string{"./app"},
 			Forbidden: []string{"./app"},
