@@ -100,6 +100,9 @@ func pickFont(capHeight float64, dpi int) (font, mul int) {
 
 func native(it *raster.Item, dpi int) string {
 	x, y := it.Bounds.Min.X, it.Bounds.Min.Y
+	if cmd, ok := nativeV2(it, dpi); ok { // v2.go
+		return cmd
+	}
 	switch it.Type {
 	case label.TypeText:
 		if !it.PrinterFont || it.Rotation != 0 {

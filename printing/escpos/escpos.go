@@ -163,6 +163,9 @@ func native(it *raster.Item, p *raster.Plan, unit int) []byte {
 	if it.Type != label.TypeBarcode || it.Rotation != 0 {
 		return nil
 	}
+	if cmd, ok := nativeV2(it, p, unit); ok { // v2.go
+		return cmd
+	}
 	x := it.Bounds.Min.X
 	var b bytes.Buffer
 	left := (x + unit/2) / unit

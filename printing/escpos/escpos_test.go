@@ -129,7 +129,7 @@ func nativeEnds(p *raster.Plan) []int {
 	var ends []int
 	for _, b := range bands(p.Items) {
 		if len(b.items) == 1 && native(b.items[0], p, unit) != nil {
-			ends = append(ends, b.y1)
+			ends = append(ends, NativeBarsEnd(b.items[0]))
 		}
 	}
 	return ends
