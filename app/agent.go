@@ -94,6 +94,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	a.attachPrinters(ctx)
 	a.startTLS(ctx, opt)
 	a.startCompat(ctx)
+	a.startQZTray(ctx, a.localTLS)
 	a.wg.Add(1)
 	go a.pruneLoop(ctx)
 	log.Info("Labelbridge agent started", "version", version, "url", fmt.Sprintf("ws://127.0.0.1:%d/ws", a.port),

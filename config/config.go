@@ -41,6 +41,7 @@ type Config struct {
 	LogLevel        string           `json:"logLevel,omitempty"`
 	USB             *bool            `json:"usb,omitempty"` // discover USB printers (default true)
 	BrowserPrint    BrowserPrint     `json:"browserPrint,omitzero"`
+	QZTray          QZTray           `json:"qzTray,omitzero"`
 }
 
 // DefaultBrowserPrintPort is the port Zebra Browser Print listens on.
@@ -161,6 +162,7 @@ func (c *Config) applyDefaults() {
 	if c.BrowserPrint.Port == 0 {
 		c.BrowserPrint.Port = DefaultBrowserPrintPort
 	}
+	c.QZTray.applyDefaults()
 	if c.BrowserPrint.ApprovalWait == nil {
 		c.BrowserPrint.ApprovalWait = &Duration{DefaultApprovalWait}
 	}
@@ -258,6 +260,9 @@ func (c *Config) Validate() error {
 	}
 	if tp := c.BrowserPrint.TLSPort; tp != -1 && (tp < 1 || tp > 65535 || tp == c.BrowserPrint.Port) {
 		return fmt.Errorf("browserPrint.tlsPort: must be 1 to 65535 (or -1: off) and not browserPrint.port %d, got %d", c.BrowserPrint.Port, tp)
+	}
+	if err := c.QZTray.validate(c.Port); err != nil {
+		return err
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

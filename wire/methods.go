@@ -55,7 +55,7 @@ func AdminMethods() []string {
 	return sorted(MethodSitesList, MethodSitesApprove, MethodSitesDeny, MethodSitesRevoke, MethodPrintingStatus,
 		MethodPrintingPause, MethodPrintingResume, MethodPrintersAdd, MethodPrintersRemove, MethodPrintersTestPrint, MethodPrintersCheck,
 		MethodJobsPreview, MethodPanelLogin, MethodBrowserPrintGet, MethodBrowserPrintSet,
-		MethodTrustGet, MethodTrustInstall)
+		MethodTrustGet, MethodTrustInstall, MethodQZTrayGet, MethodQZTraySet)
 }
 
 func sorted(s ...string) []string {

@@ -21,6 +21,7 @@ import { state, setClient, call, act, errorText, onRender, scheduleRender } from
 import { loadPrinters, onPrinters } from './printers.js';
 import { loadJobs, onJob } from './queue.js';
 import { loadSites, renderSites } from './sites.js';
+import { loadQZTray } from './compat.js';
 
 // ---- the agent, through the SDK's client ----
 let lb = null; // the SDK's Client, once the first connection is made
@@ -111,7 +112,7 @@ async function loadAll() {
     }
     state.version = hello.version;
     renderVersion();
-    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus()]);
+    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus(), loadQZTray()]);
   } catch (e) {
     toast(t('error.load', { error: errorText(e) }), true);
   }

@@ -3,7 +3,7 @@
 /** Methods of the agent's JSON-RPC API that any page may call. */
 export type Method = "hello" | "printers.list" | "printers.get" | "printers.setDefault" | "print" | "jobs.list" | "jobs.get" | "jobs.cancel" | "jobs.retry" | "subscribe" | "unsubscribe" | "labels.preview";
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
-export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install";
+export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install" | "qzTray.get" | "qzTray.set";
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
 export type Notification = "job" | "printers" | "sites";
 /** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
@@ -206,6 +206,16 @@ export interface SitesUpdate {
     pending: number;
     /** The built-in patterns, so they can be allowed again after removal. */
     builtin: string[];
+}
+/** qzTray.get / qzTray.set (admin): the QZ Tray compatible listener (ws:// on port, wss:// on securePort). */
+export interface QZTrayState {
+    enabled: boolean;
+    port: number;
+    securePort: number;
+    listening: boolean;
+    secureListening: boolean;
+    locked: boolean;
+    error?: string;
 }
 export declare const VERSION: string;
 export declare const PROTOCOL: number;

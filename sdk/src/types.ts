@@ -40,7 +40,9 @@ export type AdminMethod =
   | "browserPrint.get"
   | "browserPrint.set"
   | "trust.get"
-  | "trust.install";
+  | "trust.install"
+  | "qzTray.get"
+  | "qzTray.set";
 
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
 export type Notification = "job" | "printers" | "sites";
@@ -293,4 +295,15 @@ export interface SitesUpdate {
   pending: number;
   /** The built-in patterns, so they can be allowed again after removal. */
   builtin: string[];
+}
+
+/** qzTray.get / qzTray.set (admin): the QZ Tray compatible listener (ws:// on port, wss:// on securePort). */
+export interface QZTrayState {
+  enabled: boolean;
+  port: number;
+  securePort: number;
+  listening: boolean;
+  secureListening: boolean;
+  locked: boolean;
+  error?: string;
 }
