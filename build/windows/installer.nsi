@@ -90,6 +90,10 @@ Section "Labelbridge" SecMain
   WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
   WriteRegDWORD HKCU "${UNINST_KEY}" "EstimatedSize" $0
+  ; Trust the local CA (wss, https pages) in this user's Root store: Windows
+  ; asks the user to confirm, so silent installs skip it (the panel offers it).
+  IfSilent +2
+    ExecWait '"$INSTDIR\labelbridge.exe" trust install'
 SectionEnd
 
 Function .onInstSuccess
@@ -103,6 +107,10 @@ FunctionEnd
 
 Section "Uninstall"
   SetShellVarContext current
+  ; Remove exactly the certificates 'trust install' added (Windows asks to
+  ; confirm removing a root, so silent uninstalls leave it: see docs/install.md).
+  IfSilent +2
+    ExecWait '"$INSTDIR\labelbridge.exe" trust uninstall'
   Call un.StopApp
   Delete "$INSTDIR\labelbridge.ico"
   Delete "$INSTDIR\uninstall.exe"

@@ -197,7 +197,7 @@ func (m *Manager) remove(stores []Store, match func(Record) bool) error {
 	if err != nil {
 		return err
 	}
-	var keep []Record
+	keep := []Record{}
 	var errs []error
 	for _, r := range st.Records {
 		if !match(r) {
