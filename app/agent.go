@@ -48,6 +48,8 @@ type agent struct {
 	ports   *portBook        // the other listeners' state: port clashes (app/ports.go)
 	net     *netPrinters     // network printers and their measured status (app/netstatus.go)
 
+	fleet *fleetControl // the customer's MQTT broker (app/fleet.go)
+
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -94,6 +96,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	a.attachPrinters(ctx)
 	a.startTLS(ctx, opt)
 	a.startCompat(ctx)
+	a.startFleet()
 	a.startQZTray(ctx, a.localTLS)
 	a.wg.Add(1)
 	go a.pruneLoop(ctx)
@@ -210,6 +213,7 @@ func (a *agent) pruneLoop(ctx context.Context) {
 // (within the deadline), everything stored stays for the next start.
 func (a *agent) stop(ctx context.Context) error {
 	err := a.server.Shutdown(ctx)
+	a.stopFleet(ctx)
 	a.cancel()
 	a.wg.Wait()
 	if e := a.spooler.Stop(ctx); err == nil {

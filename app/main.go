@@ -69,6 +69,10 @@ Usage:
                               the sites that may print: list them, allow or deny one ahead
                               of time, remove one (asks the running agent; recorded in audit.log)
   labelbridge bench [flags]   measure throughput and latency on loopback
+  labelbridge fleet stations [--json]
+                              every station on the fleet broker: online, printers, status
+  labelbridge fleet print --station S (--label FILE | --raw FILE | --document FILE) [--printer P]
+                              print at a station through the fleet broker
   labelbridge service install|uninstall|start|stop|restart|status
                               run the headless agent under the OS service manager
   labelbridge trust install|uninstall|status|export [--machine] [--ca FILE]
@@ -107,6 +111,8 @@ func run(args []string) error {
 		return runSites(rest)
 	case "service":
 		return runService(rest)
+	case "fleet":
+		return runFleet(rest)
 	case "trust":
 		return runTrust(rest)
 	case "version", "--version", "-v":

@@ -41,6 +41,7 @@ type Config struct {
 	LogLevel        string           `json:"logLevel,omitempty"`
 	USB             *bool            `json:"usb,omitempty"` // discover USB printers (default true)
 	BrowserPrint    BrowserPrint     `json:"browserPrint,omitzero"`
+	Fleet           Fleet            `json:"fleet,omitzero"` // the customer's MQTT broker (fleet.go)
 	QZTray          QZTray           `json:"qzTray,omitzero"`
 }
 
@@ -162,6 +163,7 @@ func (c *Config) applyDefaults() {
 	if c.BrowserPrint.Port == 0 {
 		c.BrowserPrint.Port = DefaultBrowserPrintPort
 	}
+	c.Fleet.applyDefaults()
 	c.QZTray.applyDefaults()
 	if c.BrowserPrint.ApprovalWait == nil {
 		c.BrowserPrint.ApprovalWait = &Duration{DefaultApprovalWait}
@@ -269,7 +271,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("logLevel: must be debug, info, warn or error, got %q", c.LogLevel)
 	}
-	return nil
+	return c.Fleet.validate()
 }
 
 // PrinterID is the printer id of a configured network printer.
@@ -408,6 +410,7 @@ func Load(paths Paths) (*Loaded, error) {
 			}
 		}
 	}
+	eff.Fleet.applyEnv() // LABELBRIDGE_FLEET_BROKER, LABELBRIDGE_FLEET_STATION
 	eff.applyDefaults()
 	if err := eff.Validate(); err != nil {
 		src := paths.ConfigFile

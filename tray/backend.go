@@ -16,6 +16,10 @@ type Backend interface {
 	SetPaused(paused bool) error
 	// SetStartAtLogin turns starting at login on or off.
 	SetStartAtLogin(on bool) error
+	// SetFleetPaused pauses or resumes the fleet connection (until the
+	// agent restarts); SetFleetEnabled turns it off or on for good.
+	SetFleetPaused(paused bool) error
+	SetFleetEnabled(on bool) error
 	// PanelURL is the address of a page of the local web panel.
 	PanelURL(page Page) string
 }

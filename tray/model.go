@@ -67,6 +67,8 @@ type Status struct {
 	StartAtLogin          bool
 	StartAtLoginSupported bool
 	Version               string
+	// Fleet is the connection to the customer's MQTT broker (fleet.go).
+	Fleet Fleet
 }
 
 // Page is a page of the local web panel.
@@ -99,6 +101,7 @@ type Menu struct {
 	// StartAtLoginEnabled is false where the toggle cannot work (greyed out).
 	StartAtLoginEnabled bool
 	VersionLine         string
+	Fleet               FleetMenu
 }
 
 // Fixed labels of the menu.
@@ -122,6 +125,7 @@ func menuFor(s Status) Menu {
 		StartAtLogin:        s.StartAtLogin && s.StartAtLoginSupported,
 		StartAtLoginEnabled: s.StartAtLoginSupported,
 		VersionLine:         "Labelbridge " + displayVersion(s.Version),
+		Fleet:               fleetMenu(s.Fleet),
 	}
 	if s.Paused {
 		m.PauseLabel = LabelResume
@@ -169,6 +173,9 @@ func attentionReasons(s Status) []string {
 	}
 	if s.PendingSites > 0 {
 		why = append(why, plural(s.PendingSites, "site", "sites")+" waiting for approval")
+	}
+	if f := fleetAttention(s.Fleet); f != "" {
+		why = append(why, f)
 	}
 	return append(why, s.Problems...)
 }

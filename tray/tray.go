@@ -52,6 +52,8 @@ const (
 	actOpenSites
 	actTogglePause
 	actToggleStartAtLogin
+	actToggleFleetPause
+	actToggleFleetOn
 	actQuit
 )
 
@@ -76,6 +78,9 @@ type ui struct {
 	sites        *systray.MenuItem
 	startAtLogin *systray.MenuItem
 	version      *systray.MenuItem
+	fleetLine    *systray.MenuItem
+	fleetPause   *systray.MenuItem
+	fleetOn      *systray.MenuItem
 }
 
 // build makes the items in menu order, then shows the current status.
@@ -95,6 +100,7 @@ func (u *ui) build() {
 	u.forward(u.sites, action{kind: actOpenSites})
 	u.startAtLogin = systray.AddMenuItemCheckbox(LabelStartAtLogin, "Start Labelbridge when you log in", m.StartAtLogin)
 	u.forward(u.startAtLogin, action{kind: actToggleStartAtLogin})
+	u.buildFleet()
 	systray.AddSeparator()
 	u.version = systray.AddMenuItem(m.VersionLine, "")
 	u.version.Disable()
@@ -186,6 +192,8 @@ func (u *ui) do(a action) {
 		}
 		what = "change Start at login"
 		err = u.b.SetStartAtLogin(!u.shown.StartAtLogin)
+	case actToggleFleetPause, actToggleFleetOn:
+		what, err = u.doFleet(a.kind)
 	}
 	if err != nil {
 		u.log.Warn("tray: could not "+what, "err", err)
@@ -262,5 +270,6 @@ func (u *ui) apply(m Menu) {
 	if m.VersionLine != old.VersionLine {
 		u.version.SetTitle(m.VersionLine)
 	}
+	u.applyFleet(m.Fleet, old.Fleet)
 	u.shown = m
 }

@@ -54,6 +54,7 @@ func Methods() []string {
 func AdminMethods() []string {
 	return sorted(MethodSitesList, MethodSitesApprove, MethodSitesDeny, MethodSitesRevoke, MethodPrintingStatus,
 		MethodPrintingPause, MethodPrintingResume, MethodPrintersAdd, MethodPrintersRemove, MethodPrintersTestPrint, MethodPrintersCheck,
+		MethodFleetStatus, MethodFleetPause, MethodFleetResume, MethodFleetSetEnabled,
 		MethodJobsPreview, MethodPanelLogin, MethodBrowserPrintGet, MethodBrowserPrintSet,
 		MethodTrustGet, MethodTrustInstall, MethodQZTrayGet, MethodQZTraySet)
 }

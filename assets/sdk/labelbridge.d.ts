@@ -3,7 +3,7 @@
 /** Methods of the agent's JSON-RPC API that any page may call. */
 export type Method = "hello" | "printers.list" | "printers.get" | "printers.setDefault" | "print" | "jobs.list" | "jobs.get" | "jobs.cancel" | "jobs.retry" | "subscribe" | "unsubscribe" | "labels.preview";
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
-export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install" | "qzTray.get" | "qzTray.set";
+export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "fleet.status" | "fleet.pause" | "fleet.resume" | "fleet.setEnabled" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install" | "qzTray.get" | "qzTray.set";
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
 export type Notification = "job" | "printers" | "sites";
 /** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
@@ -216,6 +216,19 @@ export interface QZTrayState {
     secureListening: boolean;
     locked: boolean;
     error?: string;
+}
+/** fleet.status / fleet.pause / fleet.resume / fleet.setEnabled (admin): the connection to the customer's MQTT broker (docs/fleet.md). */
+export interface FleetStatus {
+    configured: boolean;
+    enabled: boolean;
+    paused: boolean;
+    state: "off" | "paused" | "connecting" | "connected" | "disconnected";
+    broker?: string;
+    station?: string;
+    locked: boolean;
+    since?: string;
+    error?: string;
+    nextAttempt?: string;
 }
 export declare const VERSION: string;
 export declare const PROTOCOL: number;

@@ -7,6 +7,7 @@ package traybackend
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/sites"
 	"github.com/labelbridge/labelbridge/tray"
+	"github.com/labelbridge/labelbridge/wire"
 )
 
 // Options are what the backend adapts.
@@ -30,6 +32,17 @@ type Options struct {
 	// listener whose port another program holds); call Notify when they
 	// change.
 	Problems func() []string
+	// Fleet is the connection to the customer's MQTT broker (nil: none).
+	Fleet Fleet
+}
+
+// Fleet is what the tray needs of the fleet connection.
+type Fleet interface {
+	Status() wire.FleetStatus
+	SetPaused(paused bool) error
+	SetEnabled(on bool) error
+	// OnChange registers fn to run whenever Status may have changed.
+	OnChange(fn func())
 }
 
 // Backend implements tray.Backend. Close it when the tray is gone.
@@ -47,6 +60,9 @@ func New(opt Options) *Backend {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Backend{opt: opt, changed: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
 	opt.Sites.OnChange(b.notify)
+	if opt.Fleet != nil {
+		opt.Fleet.OnChange(b.notify)
+	}
 	go b.watch(ctx)
 	return b
 }
@@ -102,6 +118,9 @@ func (b *Backend) Status() tray.Status {
 	st.StartAtLoginSupported = autostart.Supported
 	if on, err := autostart.Enabled(); err == nil {
 		st.StartAtLogin = on
+	}
+	if b.opt.Fleet != nil {
+		st.Fleet = fleetStatus(b.opt.Fleet.Status())
 	}
 	return st
 }
@@ -165,4 +184,27 @@ func (b *Backend) SetStartAtLogin(on bool) error {
 // browser keeps the #page across /login's redirect to the panel.
 func (b *Backend) PanelURL(page tray.Page) string {
 	return b.opt.PanelLoginURL() + "#" + string(page)
+}
+
+// fleetStatus is the tray's view of the fleet connection.
+func fleetStatus(f wire.FleetStatus) tray.Fleet {
+	return tray.Fleet{Configured: f.Configured, State: f.State, Broker: f.Broker, Error: f.Error}
+}
+
+// SetFleetPaused implements tray.Backend.
+func (b *Backend) SetFleetPaused(paused bool) error {
+	if b.opt.Fleet == nil {
+		return errors.New("no fleet broker is configured")
+	}
+	defer b.notify()
+	return b.opt.Fleet.SetPaused(paused)
+}
+
+// SetFleetEnabled implements tray.Backend.
+func (b *Backend) SetFleetEnabled(on bool) error {
+	if b.opt.Fleet == nil {
+		return errors.New("no fleet broker is configured")
+	}
+	defer b.notify()
+	return b.opt.Fleet.SetEnabled(on)
 }

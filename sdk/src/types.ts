@@ -31,6 +31,10 @@ export type AdminMethod =
   | "printing.status"
   | "printing.pause"
   | "printing.resume"
+  | "fleet.status"
+  | "fleet.pause"
+  | "fleet.resume"
+  | "fleet.setEnabled"
   | "printers.add"
   | "printers.remove"
   | "printers.testPrint"
@@ -306,4 +310,18 @@ export interface QZTrayState {
   secureListening: boolean;
   locked: boolean;
   error?: string;
+}
+
+/** fleet.status / fleet.pause / fleet.resume / fleet.setEnabled (admin): the connection to the customer's MQTT broker (docs/fleet.md). */
+export interface FleetStatus {
+  configured: boolean;
+  enabled: boolean;
+  paused: boolean;
+  state: "off" | "paused" | "connecting" | "connected" | "disconnected";
+  broker?: string;
+  station?: string;
+  locked: boolean;
+  since?: string;
+  error?: string;
+  nextAttempt?: string;
 }
