@@ -79,18 +79,74 @@ func (it *Item) shapeMask() (*Bitmap, error) {
 			return nil, err
 		}
 		py := float64(y) + 0.5
-		for x := 0; x < w; x++ {
-			px := float64(x) + 0.5
-			if !inShape(px, py, fw, fh, r, it.Ellipse) {
-				continue
-			}
-			if !it.Filled && inShape(px-t, py-t, fw-2*t, fh-2*t, math.Max(0, r-t), it.Ellipse) {
-				continue
-			}
-			b.Set(x, y)
+		lo, hi := span(w, func(x int) bool { return inShape(float64(x)+0.5, py, fw, fh, r, it.Ellipse) })
+		if lo > hi {
+			continue
 		}
+		ilo, ihi := 1, 0 // the hole of an outline
+		if !it.Filled {
+			ilo, ihi = span(w, func(x int) bool {
+				return inShape(float64(x)+0.5-t, py-t, fw-2*t, fh-2*t, math.Max(0, r-t), it.Ellipse)
+			})
+		}
+		if ilo > ihi {
+			b.FillRect(image.Rect(lo, y, hi+1, y+1))
+			continue
+		}
+		b.FillRect(image.Rect(lo, y, ilo, y+1))
+		b.FillRect(image.Rect(ihi+1, y, hi+1, y+1))
 	}
 	return b, nil
+}
+
+// span returns the first and last x in [0, w) where in holds, for a
+// convex shape's row (in holds on one run of x, or nowhere): a search from
+// the middle and both ends, then the edges found by bisection, so a row
+// costs O(log w) calls of in, and the dots are exactly those in accepts.
+// lo > hi when in holds nowhere.
+func span(w int, in func(int) bool) (lo, hi int) {
+	// Find one x inside: the middle, or by sampling (the run is never
+	// narrower than the sampling step where it matters: a convex shape's
+	// row is a run; sample every dot when w is small).
+	inside := -1
+	for step := w / 2; inside < 0; step /= 2 {
+		if step < 1 {
+			step = 1
+		}
+		for x := step / 2; x < w; x += step {
+			if in(x) {
+				inside = x
+				break
+			}
+		}
+		if step == 1 {
+			break
+		}
+	}
+	if inside < 0 {
+		return 1, 0
+	}
+	// Bisection: in is false..true on [0, inside], true..false on [inside, w).
+	a, z := -1, inside // in(a) false (or a = -1), in(z) true
+	for z-a > 1 {
+		m := (a + z) / 2
+		if in(m) {
+			z = m
+		} else {
+			a = m
+		}
+	}
+	lo = z
+	a, z = inside, w // in(a) true, in(z) false (or z = w)
+	for z-a > 1 {
+		m := (a + z) / 2
+		if in(m) {
+			a = m
+		} else {
+			z = m
+		}
+	}
+	return lo, a
 }
 
 // drawV2 draws a mask-drawn shape or a destructive item onto dst (top-left
