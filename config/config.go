@@ -41,8 +41,11 @@ type Config struct {
 	LogLevel        string           `json:"logLevel,omitempty"`
 	USB             *bool            `json:"usb,omitempty"` // discover USB printers (default true)
 	BrowserPrint    BrowserPrint     `json:"browserPrint,omitzero"`
-	Fleet           Fleet            `json:"fleet,omitzero"` // the customer's MQTT broker (fleet.go)
 	QZTray          QZTray           `json:"qzTray,omitzero"`
+	Fleet           Fleet            `json:"fleet,omitzero"` // the customer's MQTT broker (fleet.go)
+
+	// PrinterSettings: print and media settings per printer id (printersettings.go).
+	PrinterSettings PrinterSettings `json:"printerSettings,omitempty"`
 }
 
 // DefaultBrowserPrintPort is the port Zebra Browser Print listens on.
@@ -163,7 +166,6 @@ func (c *Config) applyDefaults() {
 	if c.BrowserPrint.Port == 0 {
 		c.BrowserPrint.Port = DefaultBrowserPrintPort
 	}
-	c.Fleet.applyDefaults()
 	c.QZTray.applyDefaults()
 	if c.BrowserPrint.ApprovalWait == nil {
 		c.BrowserPrint.ApprovalWait = &Duration{DefaultApprovalWait}
@@ -174,6 +176,7 @@ func (c *Config) applyDefaults() {
 	if c.TLSPort == 0 && c.Port <= 65525 {
 		c.TLSPort = c.Port + 10
 	}
+	c.Fleet.applyDefaults()
 }
 
 // USBEnabled reports whether USB discovery is on.
@@ -264,6 +267,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("browserPrint.tlsPort: must be 1 to 65535 (or -1: off) and not browserPrint.port %d, got %d", c.BrowserPrint.Port, tp)
 	}
 	if err := c.QZTray.validate(c.Port); err != nil {
+		return err
+	}
+	if err := validatePrinterSettings(c.PrinterSettings); err != nil {
 		return err
 	}
 	switch c.LogLevel {

@@ -7,6 +7,7 @@ import "testing"
 var encoders = []string{
 	"./printing/label/...", "./printing/raster/...", "./printing/encode",
 	"./printing/zpl", "./printing/tspl", "./printing/epl", "./printing/escpos",
+	"./printing/media", "./printing/batch",
 }
 
 // transports, the store and every server or wire package: what the

@@ -165,6 +165,8 @@ func TestAllLabelsAllLanguages(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
+		w := l.Width // a head as wide as the label (ESC/POS defaults to 72 mm)
+		l.PrintWidth = &w
 		for _, lang := range Languages() {
 			for _, dpi := range []int{203, 300, 600} {
 				for _, rm := range []bool{false, true} {

@@ -37,7 +37,10 @@ func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
 func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	var b bytes.Buffer
 	// A leading newline ends any half-sent command; N clears the buffer.
-	fmt.Fprintf(&b, "\nN\nq%d\n", p.Width)
+	b.WriteString("\nN\n")
+	if err := writeSettings(&b, p); err != nil { // settings.go: q, Q, D, S, O, R
+		return nil, err
+	}
 	natives, gs, err := p.Split(rasterMode, func(it *raster.Item) string { return native(it, p.DPI) })
 	if err != nil {
 		return nil, err

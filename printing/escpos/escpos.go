@@ -74,13 +74,17 @@ func motionUnit(dpi int) (dots, gsP int) {
 // EncodePlan returns ESC/POS for a laid-out label.
 func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	unit, gsP := motionUnit(p.DPI)
+	limit, err := checkWidth(p) // settings.go
+	if err != nil {
+		return nil, err
+	}
 	var body bytes.Buffer
 	if rasterMode {
 		bmp, err := p.Render()
 		if err != nil {
 			return nil, err
 		}
-		writeRaster(&body, bmp)
+		writeRaster(&body, bmp, limit)
 	} else {
 		y := 0
 		for _, bd := range bands(p.Items) {
@@ -104,7 +108,7 @@ func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 					return nil, err
 				}
 			}
-			writeRaster(&body, bmp)
+			writeRaster(&body, bmp, limit)
 			y = bd.y1
 		}
 		if p.Height > y { // to the label's end, rounding up
@@ -135,11 +139,13 @@ func feed(b *bytes.Buffer, n, unit int) int {
 }
 
 // writeRaster writes bmp as GS v 0 commands (at most MaxRasterRows rows
-// each), trimmed on the right to the last byte with ink.
-func writeRaster(b *bytes.Buffer, bmp *raster.Bitmap) {
+// each), trimmed on the right to the last byte with ink and clipped to the
+// printable width of limit dots.
+func writeRaster(b *bytes.Buffer, bmp *raster.Bitmap, limit int) {
 	wb := 0
 	for y := 0; y < bmp.H; y++ {
 		row := bmp.Row(y)
+		row = row[:min(len(row), (limit+7)/8)]
 		for i := len(row) - 1; i >= wb; i-- {
 			if row[i] != 0 {
 				wb = i + 1

@@ -13,6 +13,7 @@ import (
 
 func TestGolden(t *testing.T) {
 	labels := rastertest.GoldenLabels(t)
+	wideHeads(labels) // settings_test.go
 	for _, name := range rastertest.SortedNames(labels) {
 		t.Run(name, func(t *testing.T) {
 			out, err := Encode(context.Background(), labels[name], Options{})
@@ -147,6 +148,7 @@ func hasBarcode(p *raster.Plan) bool {
 func TestRasterRoundTrip(t *testing.T) {
 	labels := rastertest.GoldenLabels(t)
 	labels["shipping"] = rastertest.LoadLabel(t, "testdata/labels/shipping-all-symbologies.json")
+	wideHeads(labels) // settings_test.go
 	for _, name := range rastertest.SortedNames(labels) {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {
@@ -180,6 +182,7 @@ func TestRasterRoundTrip(t *testing.T) {
 func TestBands(t *testing.T) {
 	labels := rastertest.GoldenLabels(t)
 	labels["shipping"] = rastertest.LoadLabel(t, "testdata/labels/shipping-all-symbologies.json")
+	wideHeads(labels) // settings_test.go
 	for _, name := range rastertest.SortedNames(labels) {
 		for _, dpi := range []int{203, 300} {
 			t.Run(fmt.Sprintf("%s/%d", name, dpi), func(t *testing.T) {

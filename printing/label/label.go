@@ -89,6 +89,8 @@ type Label struct {
 	Copies   int       `json:"copies,omitempty"` // default 1
 	Elements []Element `json:"elements"`
 
+	// PrintLevel: printer and media settings (v2, printlevel.go).
+	PrintLevel
 }
 
 // Element is one thing on a label. Type says which; the fields that apply

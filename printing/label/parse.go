@@ -33,12 +33,26 @@ var elementFields = map[string][]string{
 	TypeEllipse: {"type", "x", "y", "width", "height", "thickness", "fill"},
 }
 
-var labelFields = []string{"width", "height", "unit", "dpi", "copies", "elements"}
+var labelFields = append([]string{"width", "height", "unit", "dpi", "copies", "elements"}, printLevelFields...)
 
 // Parse decodes a label from JSON strictly (unknown fields and wrongly typed
 // values are errors), fills in defaults (unit mm, dpi 203, copies 1) and
 // validates it. Errors are *Error with reason "invalid_label".
 func Parse(data []byte) (*Label, error) {
+	l, err := ParseTemplate(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ParseTemplate decodes a label strictly like Parse but does not validate
+// values: a design whose text and data hold {{placeholders}} (printing/batch
+// fills them per row, then calls Validate).
+func ParseTemplate(data []byte) (*Label, error) {
 	if len(data) > MaxLabelBytes {
 		return nil, invalid("", "label is %d bytes; the limit is %d", len(data), MaxLabelBytes)
 	}
@@ -56,6 +70,7 @@ func Parse(data []byte) (*Label, error) {
 	l.Unit = d.str("unit")
 	l.DPI = d.integer("dpi")
 	l.Copies = d.integer("copies")
+	parsePrintLevel(&d, l)
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -77,9 +92,6 @@ func Parse(data []byte) (*Label, error) {
 			return nil, err
 		}
 		l.Elements[i] = *e
-	}
-	if err := l.Validate(); err != nil {
-		return nil, err
 	}
 	return l, nil
 }

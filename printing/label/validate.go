@@ -43,6 +43,9 @@ func (l *Label) Validate() error {
 			return invalid(f.name, "is %.0f mm; the limit is %d mm", mm, MaxSideMM)
 		}
 	}
+	if err := l.validatePrintLevel(); err != nil {
+		return err
+	}
 	if len(l.Elements) > MaxElements {
 		return invalid("elements", "has %d elements; the limit is %d", len(l.Elements), MaxElements)
 	}

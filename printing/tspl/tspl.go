@@ -41,6 +41,7 @@ func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
 func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "SIZE %s mm,%s mm\r\n", mm(p.Label.ToMM(p.Label.Width)), mm(p.Label.ToMM(p.Label.Height)))
+	writeSettings(&b, p) // settings.go
 	b.WriteString("CLS\r\n")
 	// Bitmaps first (mode 0 overwrites), native drawing on top.
 	natives, gs, err := p.Split(rasterMode, func(it *raster.Item) string { return native(it, p.DPI) })

@@ -40,8 +40,15 @@ func Encode(ctx context.Context, l *label.Label, opt Options) ([]byte, error) {
 // label is one ^GFA.
 func EncodePlan(p *raster.Plan, rasterMode bool) ([]byte, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", p.Width, p.Height)
-	natives, gs, err := p.Split(rasterMode, native)
+	head, err := header(p) // settings.go
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSerials(p, rasterMode); err != nil {
+		return nil, err
+	}
+	b.WriteString(head)
+	natives, gs, err := p.Split(rasterMode, nativeFor(p))
 	if err != nil {
 		return nil, err
 	}
