@@ -22,6 +22,7 @@ import { loadPrinters, onPrinters } from './printers.js';
 import { loadJobs, onJob } from './queue.js';
 import { loadSites, renderSites } from './sites.js';
 import { loadQZTray } from './compat.js';
+import { loadTrust } from './trust.js';
 
 // ---- the agent, through the SDK's client ----
 let lb = null; // the SDK's Client, once the first connection is made
@@ -112,7 +113,7 @@ async function loadAll() {
     }
     state.version = hello.version;
     renderVersion();
-    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus(), loadQZTray()]);
+    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus(), loadQZTray(), loadTrust()]);
   } catch (e) {
     toast(t('error.load', { error: errorText(e) }), true);
   }
