@@ -59,10 +59,33 @@ export interface TextElement {
     rotation?: Rotation;
     /** "printer" uses the printer's own font; otherwise a PC font name. */
     font?: string;
+    /** A text box: the text wraps inside this width (v2). */
+    width?: number;
+    /** The box's height (needs width); verticalAlign places the lines in it. */
+    height?: number;
+    /** Default "word" with width (Korean breaks between words), else "none". */
+    wrap?: "word" | "char" | "none";
+    align?: "left" | "center" | "right" | "justify";
+    /** Needs height. */
+    verticalAlign?: "top" | "middle" | "bottom";
+    /** At most this many lines (1–200). */
+    maxLines?: number;
+    /** What happens when the text does not fit: an error naming the element (default), "…", or a smaller size. */
+    overflow?: "error" | "ellipsis" | "shrink";
+    /** The smallest size "shrink" may use (default half of size). */
+    minSize?: number;
+    /** Multiple of the line box (default 1, at most 10). */
+    lineSpacing?: number;
+    /** The family's bold face, or synthetic emboldening. */
+    bold?: boolean;
+    /** White text on a black box covering the text box. */
+    reverse?: boolean;
+    /** Black around reversed text (needs reverse). */
+    padding?: number;
 }
 export interface BarcodeElement {
     type: "barcode";
-    symbology: "code128" | "code39" | "ean13" | "upca" | "qr" | "datamatrix" | (string & {});
+    symbology: "code128" | "code39" | "ean13" | "upca" | "qr" | "datamatrix" | "gs1-128" | "gs1-datamatrix" | "ean8" | "upce" | "itf14" | "codabar" | "pdf417" | "aztec" | (string & {});
     x: number;
     y: number;
     data: string;
@@ -77,6 +100,12 @@ export interface BarcodeElement {
     /** false hides the text under a 1D barcode. */
     hri?: boolean;
     rotation?: Rotation;
+    /** Error correction: qr "L" | "M" | "Q" | "H"; pdf417 0–8; aztec percent 5–95; datamatrix 200. */
+    ecc?: string | number;
+    /** pdf417: data columns (1–30). */
+    columns?: number;
+    /** itf14: bearer bars above and below. */
+    bearer?: boolean;
 }
 export interface LineElement {
     type: "line";
@@ -93,6 +122,21 @@ export interface BoxElement {
     width: number;
     height: number;
     thickness?: number;
+    /** Rounded corners (at most half the shorter side). */
+    radius?: number;
+    fill?: "black" | "white";
+    /** Invert what lies beneath (not with fill). */
+    reverse?: boolean;
+}
+/** An ellipse in its box; a circle when width equals height. */
+export interface EllipseElement {
+    type: "ellipse";
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    thickness?: number;
+    fill?: "black" | "white";
 }
 export interface ImageElement {
     type: "image";
@@ -103,8 +147,8 @@ export interface ImageElement {
     /** Base64 PNG or JPEG. */
     data: string;
 }
-export type Element = TextElement | BarcodeElement | LineElement | BoxElement | ImageElement;
-/** The label model (v1). Unknown fields are errors that name the element and field. */
+export type Element = TextElement | BarcodeElement | LineElement | BoxElement | EllipseElement | ImageElement;
+/** The label model (v2; v1 labels are valid v2 labels). Unknown fields are errors that name the element and field. */
 export interface Label {
     width: number;
     height: number;

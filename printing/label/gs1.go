@@ -31,19 +31,19 @@ type gs1AI struct {
 // Keys are the AI, or a 3-digit prefix for 4-digit AIs like 3103 (marked
 // by gs1Prefix4).
 var gs1Table = map[string]gs1AI{
-	"00": {fixed: 18, numeric: true, check: true}, // SSCC
-	"01": {fixed: 14, numeric: true, check: true}, // GTIN
-	"02": {fixed: 14, numeric: true, check: true}, // GTIN of contained items
-	"10": {max: 20},                               // batch/lot
-	"11": {fixed: 6, numeric: true},               // production date
-	"12": {fixed: 6, numeric: true},
-	"13": {fixed: 6, numeric: true}, // packaging date
-	"15": {fixed: 6, numeric: true}, // best before
-	"16": {fixed: 6, numeric: true},
-	"17": {fixed: 6, numeric: true}, // expiry
-	"20": {fixed: 2, numeric: true},
-	"21": {max: 20}, // serial
-	"22": {max: 20},
+	"00":  {fixed: 18, numeric: true, check: true}, // SSCC
+	"01":  {fixed: 14, numeric: true, check: true}, // GTIN
+	"02":  {fixed: 14, numeric: true, check: true}, // GTIN of contained items
+	"10":  {max: 20},                               // batch/lot
+	"11":  {fixed: 6, numeric: true},               // production date
+	"12":  {fixed: 6, numeric: true},
+	"13":  {fixed: 6, numeric: true}, // packaging date
+	"15":  {fixed: 6, numeric: true}, // best before
+	"16":  {fixed: 6, numeric: true},
+	"17":  {fixed: 6, numeric: true}, // expiry
+	"20":  {fixed: 2, numeric: true},
+	"21":  {max: 20}, // serial
+	"22":  {max: 20},
 	"240": {max: 30}, "241": {max: 30}, "250": {max: 30}, "251": {max: 30}, "253": {max: 30},
 	"30":  {max: 8, numeric: true}, // count
 	"37":  {max: 8, numeric: true},

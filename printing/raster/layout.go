@@ -74,14 +74,14 @@ type Item struct {
 	Filled    bool // a box drawn solid
 	Diagonal  bool // a line that is neither horizontal nor vertical
 
-	bmp  *Bitmap // rendered and rotated (text is rendered during layout)
-	fs   *FontSet
-	text *textLayout // measured text (the element's, or a barcode's HRI line)
-	ItemV2 // label model v2 fields (textbox.go)
+	bmp    *Bitmap // rendered and rotated (text is rendered during layout)
+	fs     *FontSet
+	text   *textLayout // measured text (the element's, or a barcode's HRI line)
+	ItemV2             // label model v2 fields (textbox.go)
 
-	cost int64       // work estimate for drawing the item, in dots
-	m    *meter      // the plan's meter
-	what string      // "elements[3]: line", for errors
+	cost int64  // work estimate for drawing the item, in dots
+	m    *meter // the plan's meter
+	what string // "elements[3]: line", for errors
 }
 
 // Field returns the JSON path of one of the item's fields.
@@ -298,6 +298,9 @@ func (p *Plan) layoutBarcode(it *Item, e *label.Element, x, y int) error {
 		return &label.Error{Code: label.ReasonInvalid, Field: it.Field("data"), Msg: "cannot be encoded", Err: err}
 	}
 	it.Symbol = sym
+	if err := checkColumns(it, e); err != nil { // symbol2.go
+		return err
+	}
 	if e.Symbology == label.GS1128 || e.Symbology == label.GS1DataMatrix {
 		it.GS1, _ = label.ParseGS1(data)
 	}

@@ -137,3 +137,19 @@ func encodeUPCE(data string) (barcode.Barcode, error) {
 	bits += "010101"
 	return bitsBarcode(bits), nil
 }
+
+// checkColumns refuses a PDF417 "columns" the symbol does not have:
+// github.com/boombuler/barcode/pdf417 chooses the columns itself (for a
+// symbol about three times as wide as tall) and has no way to ask for
+// others, so a different request is an error naming the field and the
+// number it would print, never silently ignored.
+func checkColumns(it *Item, e *label.Element) error {
+	if e.Symbology != label.PDF417 || e.Columns == 0 {
+		return nil
+	}
+	if cols, _ := it.Symbol.PDF417Size(); cols != e.Columns {
+		return label.Errorf(label.ReasonInvalid, it.Field("columns"),
+			"this data makes a PDF417 symbol of %d columns (the encoder chooses them for a 3:1 shape and cannot make %d); set columns to %d or leave it out", cols, e.Columns, cols)
+	}
+	return nil
+}
