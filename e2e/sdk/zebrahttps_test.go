@@ -243,7 +243,9 @@ func approveWhenPending(tb testing.TB, ag *agentProc, origin string) {
 	tb.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var out struct{ Sites []struct{ Origin, State string } }
+		var out struct {
+			Sites []struct{ Origin, State string }
+		}
 		adminCall(tb, ag, "sites.list", nil, &out)
 		for _, s := range out.Sites {
 			if s.Origin == origin && s.State == "pending" {

@@ -139,4 +139,3 @@ func TestESCPOSPrintableWidth(t *testing.T) {
 		t.Errorf("raster row width = %v bytes, want 72", out[i+4:i+6])
 	}
 }
-

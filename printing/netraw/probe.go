@@ -126,4 +126,3 @@ func (p *Printer) Monitor(ctx context.Context, every time.Duration, report func(
 func dialError(addr string, err error) error {
 	return &printing.HoldError{Why: DialReason(err), Err: fmt.Errorf("connect %s: %w", addr, err)}
 }
-
