@@ -36,7 +36,7 @@ func (a *agent) mountPanel() {
 		Effective: a.cfg.Config, Policy: a.cfg.PolicyKeys,
 		AttachNetwork: func(np config.NetworkPrinter) string { return a.net.attach(np, true) },
 		CheckPrinter:  a.net.check,
-		LoginURL: a.panelLoginURL, Version: version, Port: a.port, VirtualFolder: a.virtual.Dir(), Logger: a.log,
+		LoginURL:      a.panelLoginURL, Version: version, Port: a.port, VirtualFolder: a.virtual.Dir(), Logger: a.log,
 	})
 	for _, m := range p.Methods() {
 		a.server.AddAdminMethods(wsserver.AdminMethod{Name: m.Name, Call: m.Call})
