@@ -73,7 +73,7 @@ type station struct {
 
 // newStation runs a real spooler with one printer "p1" (the default) and a
 // connector for name on b, with the station's own client certificate.
-func newStation(t *testing.T, b *mqtttest.Broker, name string, adjust ...func(*Options)) *station {
+func newStation(t testing.TB, b *mqtttest.Broker, name string, adjust ...func(*Options)) *station {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "jobs.db"), store.Options{})
 	if err != nil {
@@ -118,14 +118,14 @@ func newStation(t *testing.T, b *mqtttest.Broker, name string, adjust ...func(*O
 
 // dispatcher is a raw MQTT client with the dispatcher's certificate.
 type dispatcher struct {
-	t    *testing.T
+	t    testing.TB
 	c    mqtt.Client
 	msgs chan mqtt.Message // everything it receives, in order
 }
 
 // newDispatcher connects as cn; clientID set and clean false make a
 // persistent session that outlives broker restarts.
-func newDispatcher(t *testing.T, b *mqtttest.Broker, cn, clientID string, clean bool) *dispatcher {
+func newDispatcher(t testing.TB, b *mqtttest.Broker, cn, clientID string, clean bool) *dispatcher {
 	t.Helper()
 	cert := b.ClientCert(cn)
 	tc, err := tlsConfig(b.CAFile, cert.CertFile, cert.KeyFile)
@@ -165,7 +165,7 @@ func (d *dispatcher) pub(topic string, payload any) {
 }
 
 // next returns the next message whose decoded form passes ok.
-func next[T any](t *testing.T, ch <-chan mqtt.Message, what string, ok func(T) bool) (T, mqtt.Message) {
+func next[T any](t testing.TB, ch <-chan mqtt.Message, what string, ok func(T) bool) (T, mqtt.Message) {
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for {

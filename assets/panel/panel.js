@@ -22,6 +22,7 @@ import { loadPrinters, onPrinters } from './printers.js';
 import { loadJobs, onJob } from './queue.js';
 import { loadSites, renderSites } from './sites.js';
 import { loadQZTray } from './compat.js';
+import { loadFleet } from './fleet.js';
 import { loadTrust } from './trust.js';
 
 // ---- the agent, through the SDK's client ----
@@ -113,7 +114,7 @@ async function loadAll() {
     }
     state.version = hello.version;
     renderVersion();
-    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus(), loadQZTray(), loadTrust()]);
+    await Promise.all([loadPrinters(), loadJobs(), loadSites(), loadStatus(), loadQZTray(), loadFleet(), loadTrust()]);
   } catch (e) {
     toast(t('error.load', { error: errorText(e) }), true);
   }
