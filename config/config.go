@@ -41,7 +41,6 @@ type Config struct {
 	LogLevel        string           `json:"logLevel,omitempty"`
 	USB             *bool            `json:"usb,omitempty"` // discover USB printers (default true)
 	BrowserPrint    BrowserPrint     `json:"browserPrint,omitzero"`
-	Fleet           Fleet            `json:"fleet,omitzero"` // the customer's MQTT broker (fleet.go)
 	QZTray          QZTray           `json:"qzTray,omitzero"`
 	Fleet           Fleet            `json:"fleet,omitzero"` // the customer's MQTT broker (fleet.go)
 
@@ -167,7 +166,6 @@ func (c *Config) applyDefaults() {
 	if c.BrowserPrint.Port == 0 {
 		c.BrowserPrint.Port = DefaultBrowserPrintPort
 	}
-	c.Fleet.applyDefaults()
 	c.QZTray.applyDefaults()
 	if c.BrowserPrint.ApprovalWait == nil {
 		c.BrowserPrint.ApprovalWait = &Duration{DefaultApprovalWait}

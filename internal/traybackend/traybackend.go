@@ -208,26 +208,3 @@ func (b *Backend) SetFleetEnabled(on bool) error {
 	defer b.notify()
 	return b.opt.Fleet.SetEnabled(on)
 }
-
-// fleetStatus is the tray's view of the fleet connection.
-func fleetStatus(f wire.FleetStatus) tray.Fleet {
-	return tray.Fleet{Configured: f.Configured, State: f.State, Broker: f.Broker, Error: f.Error}
-}
-
-// SetFleetPaused implements tray.Backend.
-func (b *Backend) SetFleetPaused(paused bool) error {
-	if b.opt.Fleet == nil {
-		return errors.New("no fleet broker is configured")
-	}
-	defer b.notify()
-	return b.opt.Fleet.SetPaused(paused)
-}
-
-// SetFleetEnabled implements tray.Backend.
-func (b *Backend) SetFleetEnabled(on bool) error {
-	if b.opt.Fleet == nil {
-		return errors.New("no fleet broker is configured")
-	}
-	defer b.notify()
-	return b.opt.Fleet.SetEnabled(on)
-}

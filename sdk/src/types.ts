@@ -385,17 +385,3 @@ export interface FleetStatus {
   error?: string;
   nextAttempt?: string;
 }
-
-/** fleet.status / fleet.pause / fleet.resume / fleet.setEnabled (admin): the connection to the customer's MQTT broker (docs/fleet.md). */
-export interface FleetStatus {
-  configured: boolean;
-  enabled: boolean;
-  paused: boolean;
-  state: "off" | "paused" | "connecting" | "connected" | "disconnected";
-  broker?: string;
-  station?: string;
-  locked: boolean;
-  since?: string;
-  error?: string;
-  nextAttempt?: string;
-}
