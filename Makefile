@@ -22,15 +22,18 @@ bench: build
 	./bin/labelbridge bench
 
 ## sdk: rebuild the browser SDK in assets/sdk (committed, embedded by the
-## agent) from sdk/src: tsc type-checks it and writes the types, esbuild the
-## ES module, classic script and CommonJS build (both installed by npm into
-## the user's cache folder, never into the tree). See docs/sdk.md.
+## agent) and sdk/dist (committed: the npm package's files, so that
+## `npm install <checkout>/sdk` needs no build) from sdk/src: tsc type-checks
+## it and writes the types, esbuild the ES module, classic script and CommonJS
+## build (both installed by npm into the user's cache folder, never into the
+## tree). Commit assets/sdk and sdk/dist together. See docs/sdk.md.
 sdk:
 	node sdk/build.mjs
 
 ## dist: every release artifact into dist/ (Windows exe, NSIS and MSI
-## installers, .deb; see docs/install.md). DIST_TARGETS narrows it
-## (windows, msi, deb); SIGN_PKCS12/SIGN_PASSWORD sign the Windows files.
+## installers, .deb, the SDK's npm tarball; see docs/install.md and
+## docs/sdk.md). DIST_TARGETS narrows it (windows, msi, deb, sdk);
+## SIGN_PKCS12/SIGN_PASSWORD sign the Windows files.
 DIST_TARGETS ?=
 dist:
 	scripts/deps.sh dist

@@ -4,10 +4,12 @@
 #   Labelbridge-VERSION-windows-{amd64,arm64}-installer.exe         per-user NSIS installer
 #   Labelbridge-VERSION-windows-x64.msi                              per-machine MSI for IT (wixl)
 #   labelbridge_DEBVERSION_amd64.deb                                 Linux package (nfpm), cgo for USB
+#   labelbridge-sdk-SDKVERSION.tgz                                   the browser SDK as an npm package (npm pack
+#                                                                    of sdk/, whose built dist/ is committed)
 #   SHA256SUMS
 # macOS cannot be built here: build/darwin/build-macos.sh runs on a Mac.
 #
-# Usage: scripts/dist.sh [windows] [msi] [deb]   (default: all)
+# Usage: scripts/dist.sh [windows] [msi] [deb] [sdk]   (default: all)
 # Environment:
 #   VERSION    default: git describe --tags --always --dirty
 #   DIST_DIR   default: dist
@@ -29,10 +31,10 @@ mkdir -p "$DIST_DIR"
 DIST_DIR=$(cd "$DIST_DIR" && pwd)
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(windows msi deb)
+[ ${#targets[@]} -eq 0 ] && targets=(windows msi deb sdk)
 want() { local t; for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 for t in "${targets[@]}"; do
-  case $t in windows | msi | deb) ;; *) echo "dist: unknown target $t (windows, msi, deb)" >&2; exit 2 ;; esac
+  case $t in windows | msi | deb | sdk) ;; *) echo "dist: unknown target $t (windows, msi, deb, sdk)" >&2; exit 2 ;; esac
 done
 
 need() { # command package
@@ -40,6 +42,7 @@ need() { # command package
 }
 (want windows || want msi) && need makensis nsis && need wixl wixl
 want deb && need gcc gcc && need pkg-config pkg-config
+want sdk && need node nodejs && need npm npm
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -131,6 +134,13 @@ if want deb; then
   cp "$UDEV_RULE" "$linux/70-labelbridge.rules"
   "$pk" deb -config "$linux/nfpm.yaml" -version "$VERSION" -arch "$arch" -bin "$work/linux/labelbridge" \
     -icons "$work/icons" -o "$DIST_DIR" >/dev/null
+fi
+if want sdk; then
+  # prepack (sdk/build.mjs --same, no build deps) refuses a dist/ that is not
+  # what assets/sdk holds, so the tarball never ships a stale SDK.
+  step "SDK npm package"
+  rm -f "$DIST_DIR"/labelbridge-sdk-*.tgz
+  (cd sdk && npm pack --silent --pack-destination "$DIST_DIR" >/dev/null)
 fi
 
 (cd "$DIST_DIR" && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs -r sha256sum >SHA256SUMS)

@@ -15,7 +15,7 @@ import (
 )
 
 // The tools the tests need (Debian packages in scripts/deps/test-dist.txt).
-var tools = []string{"go", "makensis", "wixl", "msiinfo", "msiextract", "7z", "dpkg", "dpkg-deb", "osslsigncode",
+var tools = []string{"go", "node", "npm", "makensis", "wixl", "msiinfo", "msiextract", "7z", "dpkg", "dpkg-deb", "osslsigncode",
 	"openssl", "wine", "wineserver", "desktop-file-validate", "apt-get", "gcc", "pkg-config"}
 
 const testVersion = "v9.8.7-6-gabcdef0"
