@@ -77,6 +77,8 @@ type Deps struct {
 	// CheckPrinter measures a printer's status now (printers.check; nil:
 	// the status as the spooler has it).
 	CheckPrinter CheckFunc
+	// PrinterSettings applies printers.configure (printersettings.go).
+	PrinterSettings SettingsSpooler
 	// LoginURL mints a one-time panel login link.
 	LoginURL      func() string
 	Version       string
@@ -116,6 +118,8 @@ func (p *Panel) Methods() []Method {
 		{Name: wire.MethodPrintersRemove, Call: p.printersRemove},
 		{Name: wire.MethodPrintersTestPrint, Call: p.printersTestPrint},
 		{Name: wire.MethodPrintersCheck, Call: p.printersCheck},
+		{Name: wire.MethodPrintersConfigure, Call: p.printersConfigure},
+		{Name: wire.MethodPrintersCalibrate, Call: p.printersCalibrate},
 		{Name: wire.MethodJobsPreview, Call: p.jobsPreview},
 		{Name: wire.MethodPanelLogin, Call: p.panelLogin},
 	}

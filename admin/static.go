@@ -104,7 +104,7 @@ func MountFiles(e *edge.Edge, login http.Handler) error {
 		{[]string{"/panel/"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/panel/", Types: map[string]string{
 			"panel.js": typeJS, "login.js": typeJS, "panel.css": typeCSS, "favicon.png": typePNG,
 			"i18n.js": typeJS, "dom.js": typeJS, "core.js": typeJS, "printers.js": typeJS, "queue.js": typeJS, "sites.js": typeJS, "compat.js": typeJS, "trust.js": typeJS,
-			"i18n/en.json": typeJSON, "i18n/ko.json": typeJSON}}},
+			"printersettings.js": typeJS, "i18n/en.json": typeJSON, "i18n/ko.json": typeJSON}}},
 		{[]string{"/sdk/"}, edge.File, Files{FS: assets.SDK(), Prefix: "/sdk/", Types: map[string]string{
 			"labelbridge.js": typeJS, "labelbridge.global.js": typeJS, "labelbridge.cjs": typeJS, "labelbridge.d.ts": typeTS}}},
 		{[]string{"/demo", "/demo/"}, edge.Page, Files{FS: assets.Demo(), Prefix: "/demo/", Index: "index.html", Types: map[string]string{

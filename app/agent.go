@@ -127,6 +127,7 @@ func (a *agent) build(opt agentOptions) error {
 		SaveDefault: func(id string) error {
 			return a.writer.Update(func(c *config.Config) error { c.DefaultPrinter = id; return nil })
 		},
+		PrinterSettings: cfg.PrinterSettings,
 	})
 	if err := a.spooler.Start(); err != nil {
 		return err

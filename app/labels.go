@@ -27,6 +27,7 @@ func (c *labelCompiler) Compile(ctx context.Context, raw json.RawMessage, p prin
 	if copies > 0 {
 		l.Copies = copies
 	}
+	l.ResolveMedia(printerMedia(p)) // the printer's settings under the label's (batch.go)
 	data, err := encode.Label(ctx, l, p.Language, encode.Options{DPI: p.DPI, FontPaths: c.fonts})
 	if err != nil {
 		return printing.Compiled{}, fmt.Errorf("label for printer %s (%s): %w", p.ID, p.Language, err)

@@ -33,7 +33,7 @@ func (a *agent) mountPanel() {
 	}
 	p := admin.New(admin.Deps{
 		Sites: a.sites, Spooler: a.spooler, Config: a.writer, Sources: a.store, Previewer: newLabelCompiler(a.cfg.Fonts),
-		Effective: a.cfg.Config, Policy: a.cfg.PolicyKeys,
+		Effective: a.cfg.Config, Policy: a.cfg.PolicyKeys, PrinterSettings: a.spooler,
 		AttachNetwork: func(np config.NetworkPrinter) string { return a.net.attach(np, true) },
 		CheckPrinter:  a.net.check,
 		LoginURL:      a.panelLoginURL, Version: version, Port: a.port, VirtualFolder: a.virtual.Dir(), Logger: a.log,

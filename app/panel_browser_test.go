@@ -196,6 +196,33 @@ func TestPanelInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("print settings and calibrate", func(t *testing.T) { // issue 12
+		card := fmt.Sprintf(`.printer-card[data-printer=%q]`, dockID)
+		browserStep(t, bctx, "fill the dock printer's print settings and save them",
+			chromedp.Click(chromedp.CSS(card+` details.printer-settings summary`)),
+			chromedp.SetValue(chromedp.CSS(card+` input[name="darkness"]`), "18"),
+			chromedp.SetValue(chromedp.CSS(card+` select[name="media"]`), "gap"),
+			chromedp.SetValue(chromedp.CSS(card+` input[name="gap"]`), "3"),
+			chromedp.Click(chromedp.CSS(card+` form.settings-form button[type="submit"]`)),
+			// The printers event brings the saved settings back into the form.
+			chromedp.WaitVisible(chromedp.CSS(card+` input[name="darkness"][value="18"]`)),
+		)
+		saved := readTestConfig(t, home).PrinterSettings[dockID]
+		if saved.Darkness == nil || *saved.Darkness != 18 || saved.Media != "gap" || saved.Gap == nil || *saved.Gap != 3 {
+			t.Fatalf("saved settings = %+v", saved)
+		}
+		saveScreenshot(t, bctx, shots, "printer-settings.png")
+		browserStep(t, bctx, "click Calibrate", chromedp.Click(chromedp.CSS(card+` [data-action="calibrate"]`)))
+		for got := ""; got != "~JC\n"; { // status queries may come first
+			select {
+			case b := <-dock.Jobs:
+				got = string(b)
+			case <-ctx.Done():
+				t.Fatal("the dock printer got no ~JC")
+			}
+		}
+	})
+
 	t.Run("a job goes from queued to done live", func(t *testing.T) {
 		browserStep(t, bctx, "open the queue", chromedp.Click(chromedp.CSS(`a[data-tab="queue"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#tab-queue`)))

@@ -188,7 +188,7 @@ func (s *Spooler) printersLocked() []Printer {
 
 // viewLocked is the API view of a queue's printer, with its live state.
 func (s *Spooler) viewLocked(q *queue, def string) Printer {
-	p := q.printer
+	p := s.withSettingsLocked(q.printer)
 	p.IsDefault = p.ID == def
 	p.Queued = len(q.entries)
 	if reason := s.blockLocked(q); reason != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 )
@@ -21,6 +22,12 @@ type Compiled struct {
 	Data     []byte
 	Language string
 	Copies   int // copies the data prints (already inside Data)
+	// A batch (BatchCompiler) also gives the labels it prints (copies
+	// included), the title filled from its first row and its first label,
+	// filled (Source, for previews).
+	Labels int
+	Title  string
+	Source []byte
 }
 
 // Options tune a Spooler. Zero values take the defaults.
@@ -38,6 +45,9 @@ type Options struct {
 	Now           func() time.Time
 	SaveDefault   func(printerID string) error // persists setDefault (config)
 	ConfigDefault string                       // the default printer from config, if any
+	// PrinterSettings are the configured print and media settings by
+	// printer id (printersettings.go).
+	PrinterSettings map[string]PrinterSettings
 }
 
 func (o *Options) fill() {
@@ -116,6 +126,7 @@ type Spooler struct {
 	defaultID string // chosen default (persisted through SaveDefault)
 	paused    bool
 	stopped   bool
+	settings  map[string]PrinterSettings // by printer id (printersettings.go)
 }
 
 // queue is one printer's state and its unfinished jobs in order. Its fields
@@ -154,6 +165,7 @@ func New(store JobStore, compiler LabelCompiler, opt Options) *Spooler {
 		opt: opt, store: store, compiler: compiler, log: opt.Logger,
 		events: newHub(), ctx: ctx, cancel: cancel,
 		queues: map[string]*queue{}, defaultID: opt.ConfigDefault,
+		settings: maps.Clone(opt.PrinterSettings),
 	}
 }
 

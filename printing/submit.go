@@ -18,6 +18,12 @@ type Request struct {
 	Language       string          // the language of Raw, if known
 	// ReprintOf and RetryOf mark a job made again from another (Job.ReprintOf, Job.RetryOf).
 	ReprintOf, RetryOf string
+	// One design, many labels (batchsubmit.go): Template names a saved
+	// design (instead of Label); Rows fill its {{placeholders}}, Counters
+	// number its labels.
+	Template string
+	Rows     []map[string]string
+	Counters []Counter
 }
 
 // SubmitResult is the outcome of a Submit.
@@ -65,6 +71,9 @@ func (s *Spooler) SubmitWait(ctx context.Context, req Request) (SubmitResult, er
 }
 
 func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue, *entry, error) {
+	if err := s.resolveTemplate(&req); err != nil {
+		return Job{}, nil, nil, nil, err
+	}
 	copies := req.Copies
 	if copies == 0 {
 		copies = 1
@@ -100,10 +109,11 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 		s.mu.Unlock()
 		return Job{}, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q not found", id)
 	}
-	printer := q.printer
+	printer := s.withSettingsLocked(q.printer)
 	s.mu.Unlock()
 
 	var payload []byte
+	labels := 0 // a batch's labels, copies included
 	lang := req.Language
 	if req.Label != nil {
 		if s.compiler == nil {
@@ -112,11 +122,14 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 		if printer.Language == "" {
 			return Job{}, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q is not connected, so its language is unknown: send raw data or plug it in", id)
 		}
-		out, err := s.compiler.Compile(ctx, req.Label, printer, req.Copies)
+		out, err := s.compileLabel(ctx, req, printer)
 		if err != nil {
 			return Job{}, nil, nil, nil, err
 		}
 		payload, lang, copies = out.Data, out.Language, max(out.Copies, 1)
+		if out.Labels > 0 { // a batch
+			req.Title, labels = out.Title, out.Labels
+		}
 	} else {
 		if len(req.Raw) == 0 {
 			return Job{}, nil, nil, nil, errorf(ErrReasonInvalidParams, "raw: no data")
@@ -139,7 +152,7 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	j := Job{
 		State: JobQueued, Printer: id, Origin: req.Origin, Title: req.Title,
 		Copies: copies, IdempotencyKey: req.IdempotencyKey, Language: lang, Bytes: len(payload),
-		ReprintOf: req.ReprintOf, RetryOf: req.RetryOf,
+		ReprintOf: req.ReprintOf, RetryOf: req.RetryOf, Labels: labels,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

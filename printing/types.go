@@ -3,6 +3,8 @@ package printing
 import (
 	"context"
 	"time"
+
+	"github.com/labelbridge/labelbridge/printing/media"
 )
 
 // Connection kinds of a Printer (the public "connection" field).
@@ -69,6 +71,9 @@ type Printer struct {
 	Configured bool `json:"configured,omitempty"`
 	// Queued counts the jobs waiting for this printer (queued, sending or held).
 	Queued int `json:"queued"`
+	// Settings are the print and media settings configured for this
+	// printer (printers.configure, config printerSettings), if any.
+	Settings *media.Settings `json:"settings,omitempty"`
 }
 
 // Status is a printer's live state and the reasons behind it.
@@ -119,6 +124,9 @@ type Job struct {
 	Copies         int      `json:"copies"`
 	IdempotencyKey string   `json:"idempotencyKey,omitempty"`
 	Reason         string   `json:"reason,omitempty"`
+	// Labels counts a batch's labels, copies included (print {rows} or
+	// {counters}); 0 for a single label.
+	Labels int `json:"labels,omitempty"`
 	// Detail is the error text behind Reason, for people (logs, the panel).
 	Detail string `json:"detail,omitempty"`
 	// Cause is the printer's condition that held the job (unreachable,

@@ -47,13 +47,14 @@ const (
 func Methods() []string {
 	return sorted(MethodHello, MethodPrintersList, MethodPrintersGet, MethodPrintersSetDefault, MethodPrint,
 		MethodJobsList, MethodJobsGet, MethodJobsCancel, MethodJobsRetry, MethodSubscribe, MethodUnsubscribe,
-		MethodLabelsPreview)
+		MethodLabelsPreview, MethodTemplatesSave, MethodTemplatesList, MethodTemplatesDelete)
 }
 
 // AdminMethods returns the admin-only methods, sorted.
 func AdminMethods() []string {
 	return sorted(MethodSitesList, MethodSitesApprove, MethodSitesDeny, MethodSitesRevoke, MethodPrintingStatus,
 		MethodPrintingPause, MethodPrintingResume, MethodPrintersAdd, MethodPrintersRemove, MethodPrintersTestPrint, MethodPrintersCheck,
+		MethodPrintersConfigure, MethodPrintersCalibrate,
 		MethodFleetStatus, MethodFleetPause, MethodFleetResume, MethodFleetSetEnabled,
 		MethodJobsPreview, MethodPanelLogin, MethodBrowserPrintGet, MethodBrowserPrintSet,
 		MethodTrustGet, MethodTrustInstall, MethodQZTrayGet, MethodQZTraySet)
@@ -112,6 +113,12 @@ type PrintParams struct {
 	Copies         int             `json:"copies,omitempty"`
 	IdempotencyKey string          `json:"idempotencyKey,omitempty"`
 	Title          string          `json:"title,omitempty"`
+	// One design, many labels (templates.go): rows fill {{placeholders}},
+	// counters number the labels; template names a saved design instead
+	// of label.
+	Rows     []Row     `json:"rows,omitempty"`
+	Counters []Counter `json:"counters,omitempty"`
+	Template string    `json:"template,omitempty"`
 }
 
 // PrintResult is print's result: the stored job, and whether it is one

@@ -33,7 +33,7 @@ func Reasons() []string {
 		ReasonInternalError, ReasonInvalidLabel, ReasonFontMissing, ReasonUnsupportedLanguage,
 		ReasonPrinterNotFound, ReasonJobNotFound, ReasonLanguageMismatch, ReasonQueueFull,
 		ReasonPayloadTooLarge, ReasonTooComplex, ReasonInvalidState, ReasonNotAllowed, ReasonUnavailable,
-		ReasonStoreFailed)
+		ReasonStoreFailed, ReasonTemplateNotFound)
 }
 
 // Refusal reasons: the "reason" of an HTTP refusal ({"error", "reason"}),

@@ -33,6 +33,9 @@ var methods = map[string]handler{
 	wire.MethodSubscribe:          {fn: (*conn).subscribe},
 	wire.MethodUnsubscribe:        {fn: (*conn).unsubscribeMethod},
 	wire.MethodLabelsPreview:      {fn: (*conn).labelsPreview, renders: true},
+	wire.MethodTemplatesSave:      {fn: (*conn).templatesSave},
+	wire.MethodTemplatesList:      {fn: (*conn).templatesList},
+	wire.MethodTemplatesDelete:    {fn: (*conn).templatesDelete},
 }
 
 // dispatch runs req with its own context (ended by the connection's close

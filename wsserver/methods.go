@@ -75,11 +75,13 @@ func toRequest(p *wire.PrintParams, origin string) (printing.Request, error) {
 		Printer: p.Printer, Origin: origin, Title: p.Title, Copies: p.Copies, IdempotencyKey: p.IdempotencyKey,
 	}
 	hasLabel := len(p.Label) > 0 && string(p.Label) != "null"
+	hasTemplate := p.Template != "" // a saved design (templates.go)
 	switch {
-	case hasLabel && p.Raw != nil:
-		return req, invalidParams("label and raw: send one or the other, not both")
-	case !hasLabel && p.Raw == nil:
-		return req, invalidParams("label or raw: one is required")
+	case (hasLabel || hasTemplate) && p.Raw != nil, hasLabel && hasTemplate:
+		return req, invalidParams("label, template and raw: send one of them, not several")
+	case !hasLabel && p.Raw == nil && !hasTemplate:
+		return req, invalidParams("label, template or raw: one is required")
+	case hasTemplate:
 	case hasLabel:
 		req.Label = p.Label
 	default:
@@ -109,6 +111,9 @@ func toRequest(p *wire.PrintParams, origin string) (printing.Request, error) {
 	if p.Copies < 0 {
 		return req, invalidParams("copies: must be at least 1")
 	}
+	if err := batchRequest(p, &req); err != nil { // templates.go
+		return req, err
+	}
 	return req, nil
 }
 
@@ -127,7 +132,7 @@ func (c *conn) print(req *request, done func(any, error)) {
 	}
 	ctx := req.ctx
 	var ch <-chan printing.SubmitResult
-	if preq.Label != nil { // compiling renders: take a render worker
+	if preq.Label != nil || preq.Template != "" { // compiling renders: take a render worker
 		req.renders = true
 		if err := c.srv.acquireWorker(ctx); err != nil {
 			done(nil, err)

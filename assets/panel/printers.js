@@ -6,6 +6,7 @@ import { t, has, fmtNumber } from './i18n.js';
 import { $, h, keyed, toast } from './dom.js';
 import { state, call, act, printerNames, printerAddresses, onRender, scheduleRender } from './core.js';
 import { watchJob } from './queue.js';
+import { settingsForm, canCalibrate, calibrate } from './printersettings.js';
 
 export async function loadPrinters() {
   const r = await call('printers.list');
@@ -64,11 +65,13 @@ function card(p) {
       reasons.length ? h('div', { class: 'reasons', 'data-reasons': (p.status?.reasons ?? []).join(' '), text: reasons.join(', ') }) : null)),
   hint ? h('p', { class: 'status-hint', text: hint }) : null,
   h('dl', { class: 'facts' }, facts.flatMap(([k, v, cls]) => [h('dt', { text: t(k) }), h('dd', { class: cls, text: v })])),
+  settingsForm(p),
   h('div', { class: 'printer-actions' },
     btn('set-default', 'btn-outline', t(p.isDefault ? 'printer.isDefault' : 'printer.setDefault'),
       t(p.isDefault ? 'printer.isDefaultNamed' : 'printer.setDefaultNamed', { name }), { disabled: p.isDefault }),
     btn('test-print', 'btn-outline', t('printer.testPrint'), t('printer.testPrintNamed', { name })),
     p.connection === 'network' ? btn('check', 'btn-outline', t('printer.check'), t('printer.checkNamed', { name })) : null,
+    canCalibrate(p) ? btn('calibrate', 'btn-outline', t('printer.calibrate'), t('printer.calibrateNamed', { name })) : null,
     h('span', { class: 'spacer' }),
     p.configured ? btn('remove', 'btn-danger', t('printer.remove'), t('printer.removeNamed', { name })) : null));
 }
@@ -118,6 +121,9 @@ $('#printers').addEventListener('click', (e) => {
         const st = r?.printer ? printerState(r.printer) : '';
         return t('toast.checked', { name, state: st ? t(`state.${st}`) : '' });
       });
+      break;
+    case 'calibrate':
+      calibrate(b, p);
       break;
     case 'remove':
       if (!confirm(t('confirm.removePrinter', { name }))) return;

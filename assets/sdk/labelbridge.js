@@ -151,11 +151,13 @@ function isSafari() {
 }
 
 // sdk/src/params.ts
-var PRINT_OPTIONS = ["printer", "copies", "idempotencyKey", "title", "language", "timeout"];
+var PRINT_OPTIONS = ["printer", "copies", "idempotencyKey", "title", "language", "timeout", "rows", "counters"];
 function printParams(x, o) {
   const p = {};
   const obj = x;
-  if (typeof x === "string" || isBytes(x)) {
+  if (obj && typeof obj === "object" && typeof obj.template === "string") {
+    p.template = obj.template;
+  } else if (typeof x === "string" || isBytes(x)) {
     p.raw = rawParams(x, o.language);
   } else if (obj && typeof obj === "object" && Array.isArray(obj.elements)) {
     p.label = x;
@@ -173,6 +175,16 @@ function printParams(x, o) {
     p.copies = o.copies;
   }
   if (o.title !== void 0) p.title = String(o.title);
+  if (o.rows !== void 0) {
+    if (!Array.isArray(o.rows) || o.rows.length === 0) throw invalid("print(): rows must be a non-empty list of objects");
+    if (!p.label && !p.template) throw invalid("print(): rows apply to a label or a template");
+    p.rows = o.rows;
+  }
+  if (o.counters !== void 0) {
+    if (!Array.isArray(o.counters)) throw invalid("print(): counters must be a list of {name, start, step, digits}");
+    if (!p.label && !p.template) throw invalid("print(): counters apply to a label or a template");
+    p.counters = o.counters;
+  }
   if (o.idempotencyKey !== void 0 && (typeof o.idempotencyKey !== "string" || !o.idempotencyKey)) {
     throw invalid("print(): idempotencyKey must be a non-empty string");
   }

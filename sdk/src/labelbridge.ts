@@ -13,7 +13,7 @@
 // waiters) that reads best whole; finding the agent is in agent.ts, print
 // parameters in params.ts, the wire's shapes in types.ts.
 
-import type { AgentInfo, ConnectOptions, ErrorReason, Job, JobFilter, Label, Notification, PrintOptions, Printer, Raw, SitesUpdate, Topic } from "./types";
+import type { AgentInfo, ConnectOptions, ErrorReason, Job, JobFilter, Label, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
 import { openSocket, probe, type Options, type Socket } from "./agent";
 import { printParams, invalid, closedError, utf8Length, PRINT_OPTIONS } from "./params";
 
@@ -217,7 +217,7 @@ export class Client {
    * made when none is given), so a print re-sent after a reconnect never
    * prints twice.
    */
-  print(labelOrRaw: Label | Raw, options?: PrintOptions): Promise<Job> {
+  print(labelOrRaw: Label | TemplateRef | Raw, options?: PrintOptions): Promise<Job> {
     let params, timeout;
     try {
       const o = options || {};

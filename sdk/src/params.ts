@@ -3,9 +3,9 @@
 // nothing is sent; and the small errors and helpers the client shares.
 
 import { LabelbridgeError } from "./labelbridge";
-import type { Label, PrintOptions, Raw } from "./types";
+import type { Counter, Label, PrintOptions, Raw, Row, TemplateRef } from "./types";
 
-export const PRINT_OPTIONS: readonly string[] = ["printer", "copies", "idempotencyKey", "title", "language", "timeout"];
+export const PRINT_OPTIONS: readonly string[] = ["printer", "copies", "idempotencyKey", "title", "language", "timeout", "rows", "counters"];
 
 type Bytes = ArrayBuffer | ArrayBufferView;
 
@@ -19,6 +19,9 @@ export interface RawParams {
 /** The params of the print method, as the SDK sends them. */
 export interface PrintParams {
   label?: Label;
+  template?: string;
+  rows?: Row[];
+  counters?: Counter[];
   raw?: RawParams;
   printer?: string;
   copies?: number;
@@ -26,10 +29,12 @@ export interface PrintParams {
   idempotencyKey: string;
 }
 
-export function printParams(x: Label | Raw | unknown, o: PrintOptions): PrintParams {
+export function printParams(x: Label | TemplateRef | Raw | unknown, o: PrintOptions): PrintParams {
   const p = {} as PrintParams;
-  const obj = x as { elements?: unknown; data?: unknown; base64?: unknown; language?: string } | null;
-  if (typeof x === "string" || isBytes(x)) {
+  const obj = x as { elements?: unknown; data?: unknown; base64?: unknown; language?: string; template?: unknown } | null;
+  if (obj && typeof obj === "object" && typeof obj.template === "string") {
+    p.template = obj.template;
+  } else if (typeof x === "string" || isBytes(x)) {
     p.raw = rawParams(x, o.language);
   } else if (obj && typeof obj === "object" && Array.isArray(obj.elements)) {
     p.label = x as Label;
@@ -47,6 +52,16 @@ export function printParams(x: Label | Raw | unknown, o: PrintOptions): PrintPar
     p.copies = o.copies;
   }
   if (o.title !== undefined) p.title = String(o.title);
+  if (o.rows !== undefined) {
+    if (!Array.isArray(o.rows) || o.rows.length === 0) throw invalid("print(): rows must be a non-empty list of objects");
+    if (!p.label && !p.template) throw invalid("print(): rows apply to a label or a template");
+    p.rows = o.rows;
+  }
+  if (o.counters !== undefined) {
+    if (!Array.isArray(o.counters)) throw invalid("print(): counters must be a list of {name, start, step, digits}");
+    if (!p.label && !p.template) throw invalid("print(): counters apply to a label or a template");
+    p.counters = o.counters;
+  }
   if (o.idempotencyKey !== undefined && (typeof o.idempotencyKey !== "string" || !o.idempotencyKey)) {
     throw invalid("print(): idempotencyKey must be a non-empty string");
   }

@@ -20,7 +20,10 @@ export type Method =
   | "jobs.retry"
   | "subscribe"
   | "unsubscribe"
-  | "labels.preview";
+  | "labels.preview"
+  | "templates.save"
+  | "templates.list"
+  | "templates.delete";
 
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
 export type AdminMethod =
@@ -38,6 +41,8 @@ export type AdminMethod =
   | "printers.add"
   | "printers.remove"
   | "printers.testPrint"
+  | "printers.configure"
+  | "printers.calibrate"
   | "printers.check"
   | "jobs.preview"
   | "panel.login"
@@ -72,6 +77,7 @@ export type AgentReason =
   | "invalid_state"
   | "not_allowed"
   | "store_failed"
+  | "template_not_found"
   | "unavailable"
   | "internal_error";
 
@@ -259,6 +265,98 @@ export interface Label {
   dpi?: number;
   copies?: number;
   elements: Element[];
+  darkness?: number;
+  speed?: number;
+  media?: "gap" | "mark" | "continuous";
+  gap?: number;
+  markHeight?: number;
+  method?: "direct" | "transfer";
+  offset?: { x: number; y: number };
+  printWidth?: number;
+}
+
+/**
+ * Printer and media settings (v2): per printer (printers.configure, config
+ * printerSettings, lengths in mm) and per label (the same fields flat in the
+ * label, lengths in its unit). See docs/labels.md#printer-and-media-settings.
+ */
+export interface PrinterSettings {
+  /** 0–30, mapped to each language's scale (ZPL ~SD, TSPL DENSITY and EPL D halve it). */
+  darkness?: number;
+  /** Inches per second (1–14). */
+  speed?: number;
+  media?: "gap" | "mark" | "continuous";
+  /** Gap between labels (media "gap"). */
+  gap?: number;
+  /** Black mark height (media "mark"). */
+  markHeight?: number;
+  method?: "direct" | "transfer";
+  /** Moves the whole label right (x) and down (y); negative: left and up. */
+  offset?: { x: number; y: number };
+  /** Printable width (ESC/POS: default 72 mm). */
+  printWidth?: number;
+}
+
+/** print's counters: label k (copies included) shows start + k×step, zero-padded to digits, in {{name}}. */
+export interface Counter {
+  name: string;
+  start?: number;
+  /** Default 1. */
+  step?: number;
+  digits?: number;
+}
+
+/** One row of print's rows: {{placeholder}} name → value. */
+export type Row = Record<string, string | number | boolean | null>;
+
+/** A saved label design (templates.save, templates.list), kept per site. */
+export interface Template {
+  name: string;
+  bytes: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A saved design to print instead of a label: print({template: "name"}, {rows}). */
+export interface TemplateRef {
+  template: string;
+}
+
+/** A document's file format. */
+export type DocumentFormat = "pdf" | "png" | "jpeg";
+/** How a page fits the label: whole (contain), filling it (cover) or at its own size (actual). */
+export type DocumentFit = "contain" | "cover" | "actual";
+/** "content" trims white margins first (a label in the corner of an A4 page). */
+export type DocumentCrop = "none" | "content";
+/** How grey becomes 1 bit. */
+export type DocumentDither = "floyd-steinberg" | "threshold" | "ordered";
+
+/** A PDF, PNG or JPEG printed one label per page (docs/documents.md). */
+export interface Document {
+  format: DocumentFormat;
+  /** The file, base64. */
+  base64: string;
+  /** Pages to print, e.g. "1-3,5" or "2-" (default: all). */
+  pages?: string;
+  fit?: DocumentFit;
+  /** "auto" (default) turns a landscape page onto portrait stock and the reverse. */
+  rotate?: "auto" | 0 | 90 | 180 | 270;
+  crop?: DocumentCrop;
+  dither?: DocumentDither;
+  /** 0–255 (default 128): darker than this prints black. */
+  threshold?: number;
+  /** The label size when the printer has none (default: the page's own). */
+  width?: number;
+  height?: number;
+  unit?: "mm" | "in" | "dot";
+}
+
+/** Options of documentFrom: everything of Document but the file itself. */
+export type DocumentOptions = Omit<Document, "format" | "base64"> & { format?: DocumentFormat };
+
+/** print()'s argument for a document: print({document: {format: "pdf", base64}}) or documentFrom(…). */
+export interface DocumentRef {
+  document: Document;
 }
 
 /** Raw printer commands: text, or bytes as base64. */
@@ -280,6 +378,10 @@ export interface PrintOptions {
   language?: string;
   /** ms until the print must be confirmed (default printTimeout). */
   timeout?: number;
+  /** One label per row (at most 10,000), {{placeholders}} filled from it: one job. */
+  rows?: Row[];
+  /** Numbers the labels ({{name}}), copies included. */
+  counters?: Counter[];
 }
 
 export type PrinterState = "ready" | "busy" | "error" | "offline";
@@ -295,6 +397,8 @@ export interface Printer {
   status: { state: PrinterState; reasons: string[] };
   isDefault: boolean;
   queued?: number;
+  /** Print and media settings configured for this printer (printers.configure). */
+  settings?: PrinterSettings;
   [field: string]: unknown;
 }
 
@@ -307,6 +411,8 @@ export interface Job {
   origin: string;
   title?: string;
   copies: number;
+  /** A batch's labels, copies included (print with rows or counters). */
+  labels?: number;
   idempotencyKey?: string;
   /** Why it is held or failed: the printer's condition (unreachable, refused, dns, paper_out, …), held_too_long, … */
   reason?: string;
