@@ -22,7 +22,8 @@ type Error struct {
 	Code  string // one of the Reason* constants
 	Field string // e.g. "elements[3].data"; may be empty
 	Msg   string
-	Err   error // optional cause
+	Err   error  // optional cause
+	Hint  string // what to do about it; when empty, ProblemsOf derives one from the kind of problem
 }
 
 // Error returns "field: message" (plus the cause, if any).

@@ -87,7 +87,7 @@ func TestParseErrors(t *testing.T) {
 		{"dpi fraction", `{"width":10,"height":10,"dpi":203.5,"elements":[]}`, "dpi: must be a whole number"},
 		{"copies", `{"width":10,"height":10,"copies":-1,"elements":[]}`, "copies: -1 is out of range"},
 		{"too big", `{"width":2001,"height":10,"elements":[]}`, "width: is 2001 mm; the limit is 2000 mm"},
-		{"too big inches", `{"width":80,"height":10,"unit":"in","elements":[]}`, "width: is 2032 mm"},
+		{"too big inches", `{"width":80,"height":10,"unit":"in","elements":[]}`, "width: is 80 in; the limit is 78.74 in (2000 mm)"},
 		{"no elements", `{"width":10,"height":10}`, "elements: is required"},
 		{"elements not list", `{"width":10,"height":10,"elements":{}}`, "elements: must be a list"},
 		{"element not object", el(`3`), "elements[0]: must be an object"},

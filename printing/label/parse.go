@@ -38,12 +38,19 @@ var labelFields = append([]string{"width", "height", "unit", "dpi", "copies", "e
 // Parse decodes a label from JSON strictly (unknown fields and wrongly typed
 // values are errors), fills in defaults (unit mm, dpi 203, copies 1) and
 // validates it. Errors are *Error with reason "invalid_label".
+//
+// Every problem found is reported, as Problems when there are several: each
+// field that does not decode, each unknown field, each element's first
+// problem. Elements are checked once the label's unit and size are valid
+// (their geometry is measured against them), and an element that did not
+// decode is not checked further.
 func Parse(data []byte) (*Label, error) {
-	l, err := ParseTemplate(data)
+	l, c, skip, err := decodeLabel(data)
 	if err != nil {
 		return nil, err
 	}
-	if err := l.Validate(); err != nil {
+	l.validateInto(c, skip)
+	if err := c.err(); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -53,17 +60,31 @@ func Parse(data []byte) (*Label, error) {
 // values: a design whose text and data hold {{placeholders}} (printing/batch
 // fills them per row, then calls Validate).
 func ParseTemplate(data []byte) (*Label, error) {
-	if len(data) > MaxLabelBytes {
-		return nil, invalid("", "label is %d bytes; the limit is %d", len(data), MaxLabelBytes)
-	}
-	obj, err := decodeObject(data, "label")
+	l, c, _, err := decodeLabel(data)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFields(obj, labelFields, ""); err != nil {
+	if err := c.err(); err != nil {
 		return nil, err
 	}
-	l := &Label{}
+	return l, nil
+}
+
+// decodeLabel decodes a label strictly, collecting the problems of its
+// fields and elements in c; skip holds the elements that did not decode.
+// err is a label that cannot be read at all (not a JSON object, too big,
+// no list of elements).
+func decodeLabel(data []byte) (l *Label, c *collector, skip map[int]bool, err error) {
+	if len(data) > MaxLabelBytes {
+		return nil, nil, nil, invalid("", "label is %d bytes; the limit is %d", len(data), MaxLabelBytes)
+	}
+	obj, err := decodeObject(data, "label")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	l = &Label{}
+	c = &collector{l: l}
+	c.add(checkFields(obj, labelFields, ""))
 	d := decoder{obj: obj}
 	l.Width = d.number("width", true)
 	l.Height = d.number("height", true)
@@ -71,29 +92,33 @@ func ParseTemplate(data []byte) (*Label, error) {
 	l.DPI = d.integer("dpi")
 	l.Copies = d.integer("copies")
 	parsePrintLevel(&d, l)
-	if d.err != nil {
-		return nil, d.err
-	}
+	c.add(d.errs())
 	raw, ok := obj["elements"]
 	if !ok || isNull(raw) {
-		return nil, invalid("elements", "is required (a list of elements, may be empty)")
+		c.add(invalid("elements", "is required (a list of elements, may be empty)"))
+		return l, c, nil, nil
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, invalid("elements", "must be a list of objects")
+		c.add(invalid("elements", "must be a list of objects"))
+		return l, c, nil, nil
 	}
 	if len(elems) > MaxElements {
-		return nil, invalid("elements", "has %d elements; the limit is %d", len(elems), MaxElements)
+		c.add(invalid("elements", "has %d elements; the limit is %d", len(elems), MaxElements))
+		return l, c, nil, nil
 	}
 	l.Elements = make([]Element, len(elems))
+	skip = map[int]bool{}
 	for i, er := range elems {
 		e, err := parseElement(i, er)
 		if err != nil {
-			return nil, err
+			c.add(err)
+			skip[i] = true
+			continue
 		}
 		l.Elements[i] = *e
 	}
-	return l, nil
+	return l, c, skip, nil
 }
 
 func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
@@ -143,24 +168,55 @@ func checkFields(obj map[string]json.RawMessage, allowed []string, prefix string
 		return nil
 	}
 	sort.Strings(unknown)
-	name := unknown[0]
-	if !utf8.ValidString(name) || len(name) > 64 {
-		name = fmt.Sprintf("%.64q", name)
+	var c collector
+	for _, name := range unknown {
+		if !utf8.ValidString(name) || len(name) > 64 {
+			name = fmt.Sprintf("%.64q", name)
+		}
+		c.add(invalid(prefix+name, "unknown field"))
 	}
-	return invalid(prefix+name, "unknown field")
+	return c.err()
 }
 
-// decoder reads typed fields out of a raw object, keeping the first error.
+// decoder reads typed fields out of a raw object: err is the first error,
+// all every field's (errs returns them).
 type decoder struct {
 	obj    map[string]json.RawMessage
 	prefix string // "elements[3]." or ""
 	err    error
+	all    []error
 }
 
 func (d *decoder) fail(name, format string, args ...any) {
+	e := invalid(d.prefix+name, format, args...)
 	if d.err == nil {
-		d.err = invalid(d.prefix+name, format, args...)
+		d.err = e
 	}
+	d.all = append(d.all, e)
+}
+
+// addErr records an error found outside fail (nested objects).
+func (d *decoder) addErr(err error) {
+	if err == nil {
+		return
+	}
+	if d.err == nil {
+		d.err = err
+	}
+	d.all = append(d.all, err)
+}
+
+// errs returns every field's error (nil when none): those fail and addErr
+// recorded, or d.err when only it was set.
+func (d *decoder) errs() error {
+	var c collector
+	for _, e := range d.all {
+		c.add(e)
+	}
+	if d.err != nil && len(d.all) == 0 {
+		c.add(d.err)
+	}
+	return c.err()
 }
 
 func (d *decoder) has(name string) bool {
@@ -192,8 +248,9 @@ func (d *decoder) integer(name string) int {
 	if !d.has(name) {
 		return 0
 	}
+	n := len(d.all)
 	v := d.number(name, false)
-	if d.err != nil {
+	if len(d.all) > n {
 		return 0
 	}
 	if v != math.Trunc(v) {
@@ -247,9 +304,8 @@ func parseElement(i int, raw json.RawMessage) (*Element, error) {
 		}
 		return nil, invalid(path+".type", "unknown element type %q (want %s)", clip(e.Type), typeList)
 	}
-	if err := checkFields(obj, allowed, path+"."); err != nil {
-		return nil, err
-	}
+	var c collector
+	c.add(checkFields(obj, allowed, path+"."))
 	switch e.Type {
 	case TypeText:
 		e.X, e.Y = d.number("x", false), d.number("y", false)
@@ -295,8 +351,9 @@ func parseElement(i int, raw json.RawMessage) (*Element, error) {
 		e.Height = d.number("height", true)
 		e.Data = d.str("data")
 	}
-	if d.err != nil {
-		return nil, d.err
+	c.add(d.errs())
+	if err := c.err(); err != nil {
+		return nil, err
 	}
 	if e.Type == TypeImage && e.Data != "" {
 		_, cfg, err := imageHeader(e.Data)

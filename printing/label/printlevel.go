@@ -3,6 +3,8 @@ package label
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/labelbridge/labelbridge/printing/media"
 )
@@ -56,23 +58,19 @@ func parsePrintLevel(d *decoder, l *Label) {
 	s.MarkHeight = num("markHeight")
 	s.Method = d.str("method")
 	s.PrintWidth = num("printWidth")
-	if raw, ok := d.obj["offset"]; ok && !isNull(raw) && d.err == nil {
+	if raw, ok := d.obj["offset"]; ok && !isNull(raw) {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
 			d.fail("offset", "must be an object {\"x\": …, \"y\": …}")
 			return
 		}
 		if err := checkFields(obj, []string{"x", "y"}, "offset."); err != nil {
-			if d.err == nil {
-				d.err = err
-			}
+			d.addErr(err)
 			return
 		}
 		od := decoder{obj: obj, prefix: "offset."}
 		o := &media.Offset{X: od.number("x", false), Y: od.number("y", false)}
-		if od.err != nil && d.err == nil {
-			d.err = od.err
-		}
+		d.addErr(od.errs())
 		s.Offset = o
 	}
 }
@@ -110,12 +108,49 @@ func (l *Label) Media() media.Settings {
 	return l.SettingsMM()
 }
 
-// validatePrintLevel checks the label's settings (in mm, named by field).
+// validatePrintLevel checks the label's settings (named by field; a length
+// out of range is said in the label's own unit).
 func (l *Label) validatePrintLevel() error {
 	err := l.SettingsMM().Validate("")
 	var fe *media.FieldError
 	if errors.As(err, &fe) {
+		if msg := l.lengthRange(fe.Field); msg != "" && strings.Contains(fe.Msg, "out of range") {
+			return invalid(fe.Field, "%s", msg)
+		}
 		return invalid(fe.Field, "%s", fe.Msg)
 	}
 	return err
+}
+
+// lengthRange says "V is out of range (…)" for a print-level length field
+// in the label's unit, or "" for a field that is no length.
+func (l *Label) lengthRange(field string) string {
+	s := l.Settings
+	val := func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	var v, max float64
+	var rng string
+	switch field {
+	case "gap":
+		v, max, rng = val(s.Gap), media.MaxGapMM, "0–%s"
+	case "markHeight":
+		v, max, rng = val(s.MarkHeight), media.MaxGapMM, "more than 0, at most %s"
+	case "printWidth":
+		v, max, rng = val(s.PrintWidth), media.MaxPrintWidth, "more than 0, at most %s"
+	case "offset.x", "offset.y":
+		if s.Offset == nil {
+			return ""
+		}
+		v, max, rng = s.Offset.X, media.MaxOffsetMM, "±%s"
+		if field == "offset.y" {
+			v = s.Offset.Y
+		}
+	default:
+		return ""
+	}
+	return fmt.Sprintf("%s is out of range ("+rng+")", l.fmtLen(v), l.fmtLen(l.FromMM(max)))
 }

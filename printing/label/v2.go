@@ -94,9 +94,10 @@ func (d *decoder) ecc(name string) string {
 	if err := json.Unmarshal(raw, &s); err == nil {
 		return s
 	}
+	n, first := len(d.all), d.err
 	v := d.integer(name)
-	if d.err != nil {
-		d.err = nil
+	if len(d.all) > n { // say what ecc takes rather than "must be a number"
+		d.all, d.err = d.all[:n], first
 		d.fail(name, "must be a string (L, M, Q, H) or a whole number")
 		return ""
 	}

@@ -11,50 +11,71 @@ import (
 // starts on the label and, where its size is known here (lines, boxes,
 // images), lies within it. The extent of text and barcodes depends on fonts
 // and symbol encoding, so printing/raster checks it when laying out.
+//
+// It reports every problem it finds (as Problems when there are several):
+// each label field's, then each element's first. Elements are checked once
+// the label's unit and size are valid, as their geometry is measured against
+// them. Lengths in messages are in the label's own unit.
 func (l *Label) Validate() error {
+	c := &collector{l: l}
+	l.validateInto(c, nil)
+	return c.err()
+}
+
+// validateInto adds the label's problems to c, not checking the elements in
+// skip (they did not decode).
+func (l *Label) validateInto(c *collector, skip map[int]bool) {
 	if l.Unit == "" {
 		l.Unit = UnitMM
 	}
 	switch l.Unit {
 	case UnitMM, UnitInch, UnitDot:
 	default:
-		return invalid("unit", "unknown unit %q (want mm, in or dot)", clip(l.Unit))
+		c.add(invalid("unit", "unknown unit %q (want mm, in or dot)", clip(l.Unit)))
 	}
 	if l.DPI == 0 {
 		l.DPI = DefaultDPI
 	}
 	if l.DPI < MinDPI || l.DPI > MaxDPI {
-		return invalid("dpi", "%d is out of range (%d–%d)", l.DPI, MinDPI, MaxDPI)
+		c.add(invalid("dpi", "%d is out of range (%d–%d)", l.DPI, MinDPI, MaxDPI))
 	}
 	if l.Copies == 0 {
 		l.Copies = 1
 	}
 	if l.Copies < 1 || l.Copies > MaxCopies {
-		return invalid("copies", "%d is out of range (1–%d)", l.Copies, MaxCopies)
+		c.add(invalid("copies", "%d is out of range (1–%d)", l.Copies, MaxCopies))
 	}
 	for _, f := range []struct {
 		name string
 		v    float64
 	}{{"width", l.Width}, {"height", l.Height}} {
 		if f.v <= 0 {
-			return invalid(f.name, "must be greater than 0")
-		}
-		if mm := l.ToMM(f.v); mm > MaxSideMM+1e-9 {
-			return invalid(f.name, "is %.0f mm; the limit is %d mm", mm, MaxSideMM)
+			c.add(invalid(f.name, "must be greater than 0"))
+		} else if c.has("unit", "dpi") {
+			// the size cannot be measured in an unknown unit (a dot's size is the dpi's)
+		} else if mm := l.ToMM(f.v); mm > MaxSideMM+1e-9 {
+			limit := l.fmtLen(l.FromMM(MaxSideMM))
+			if l.Unit != UnitMM {
+				limit += fmt.Sprintf(" (%d mm)", MaxSideMM)
+			}
+			c.add(invalid(f.name, "is %s; the limit is %s", l.fmtLen(f.v), limit))
 		}
 	}
-	if err := l.validatePrintLevel(); err != nil {
-		return err
+	if !c.has("unit", "dpi") {
+		c.add(l.validatePrintLevel())
 	}
 	if len(l.Elements) > MaxElements {
-		return invalid("elements", "has %d elements; the limit is %d", len(l.Elements), MaxElements)
+		c.add(invalid("elements", "has %d elements; the limit is %d", len(l.Elements), MaxElements))
+		return
+	}
+	if c.has("unit", "dpi", "width", "height") {
+		return
 	}
 	for i := range l.Elements {
-		if err := l.validateElement(i); err != nil {
-			return err
+		if !skip[i] {
+			c.add(l.validateElement(i))
 		}
 	}
-	return nil
 }
 
 // eps tolerates float noise when comparing edges with the label's edges.
@@ -227,7 +248,7 @@ func (l *Label) validateBarcode(i int, e *Element) error {
 		}
 	}
 	if e.Module > 0 && l.ToMM(e.Module) > 10 {
-		return invalid(f("module"), "%s is too wide (the limit is 10 mm)", l.fmtLen(e.Module))
+		return invalid(f("module"), "%s is too wide (the limit is %s)", l.fmtLen(e.Module), l.fmtLen(l.FromMM(10)))
 	}
 	if err := validateBarcodeOptions(i, e); err != nil {
 		return err

@@ -169,8 +169,17 @@ func (p *Plan) mm(v float64) int { return int(math.Round(v * float64(p.DPI) / 25
 
 func (p *Plan) dots(v float64) int { return p.Label.ToDots(v, p.DPI) }
 
+// fmtMM formats a length in printer dots in the label's own unit (mm with
+// one decimal, inches with two, or the label's dots), as its errors speak.
 func (p *Plan) fmtMM(dots int) string {
-	return fmt.Sprintf("%.1f mm", float64(dots)*25.4/float64(p.DPI))
+	mm := float64(dots) * 25.4 / float64(p.DPI)
+	switch p.Label.Unit {
+	case label.UnitInch:
+		return fmt.Sprintf("%.2f in", mm/25.4)
+	case label.UnitDot:
+		return fmt.Sprintf("%.0f dot", p.Label.FromMM(mm))
+	}
+	return fmt.Sprintf("%.1f mm", mm)
 }
 
 func rotatedSize(w, h, rot int) (int, int) {
