@@ -25,6 +25,9 @@ type Error struct {
 	Code    int
 	Message string
 	Reason  string
+	// Problems lists every problem of a label that does not validate
+	// (data.problems); the message names the first.
+	Problems []wire.Problem
 }
 
 func (e *Error) Error() string { return e.Message + " (" + e.Reason + ")" }
@@ -183,7 +186,7 @@ func (c *Client) handle(data []byte) {
 	}
 	r := reply{Result: msg.Result}
 	if msg.Error != nil {
-		r.Err = &Error{Code: msg.Error.Code, Message: msg.Error.Message, Reason: msg.Error.Data.Reason}
+		r.Err = &Error{Code: msg.Error.Code, Message: msg.Error.Message, Reason: msg.Error.Data.Reason, Problems: msg.Error.Data.Problems}
 	}
 	c.mu.Lock()
 	ch, ok := c.pending[string(msg.ID)]

@@ -88,6 +88,19 @@ type Error struct {
 // ErrorData is an error's data member.
 type ErrorData struct {
 	Reason string `json:"reason"`
+	// Problems lists every problem of a label that does not validate
+	// (invalid_label and the other label reasons): the message names only
+	// the first.
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Problem is one problem of a label: the JSON path of the value
+// ("elements[3].data", "" for the whole label), what is wrong (lengths in
+// the label's own unit) and what to do about it (never empty).
+type Problem struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/label"
 	"github.com/labelbridge/labelbridge/wire"
 )
 
@@ -46,5 +47,9 @@ func toRPCError(err error) *rpcError {
 		return re
 	}
 	reason := printing.ReasonOf(err, wire.ReasonInternalError)
-	return &rpcError{Code: wire.CodeFor(reason), Message: err.Error(), Data: wire.ErrorData{Reason: reason}}
+	data := wire.ErrorData{Reason: reason}
+	for _, p := range label.ProblemsOf(err) {
+		data.Problems = append(data.Problems, wire.Problem{Path: p.Path, Message: p.Message, Hint: p.Hint})
+	}
+	return &rpcError{Code: wire.CodeFor(reason), Message: err.Error(), Data: data}
 }
