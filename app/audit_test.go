@@ -56,7 +56,7 @@ func TestRefusalFloodKeepsAuditTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := a.writer.Update(func(c *config.Config) error {
-		c.NetworkPrinters = append(c.NetworkPrinters, config.NetworkPrinter{Address: "10.0.0.5:9100", Language: "zpl"})
+		c.NetworkPrinters = append(c.NetworkPrinters, config.NetworkPrinter{Address: "127.0.0.1:9", Language: "zpl"})
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestRefusalFloodKeepsAuditTrail(t *testing.T) {
 	for _, want := range []string{
 		`"event":"site.approved","origin":"https://wms.example.com"`,
 		`"event":"printer.default_changed","printer":"virtual"`,
-		`"event":"printer.added","printer":"net:10.0.0.5:9100"`,
+		`"event":"printer.added","printer":"net:127.0.0.1:9"`,
 	} {
 		if !strings.Contains(string(trail), want) {
 			t.Errorf("audit log lacks %s:\n%s", want, trail)

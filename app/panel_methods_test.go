@@ -69,10 +69,10 @@ func TestPanelAdminMethods(t *testing.T) {
 
 	t.Run("printers.add without a port uses 9100", func(t *testing.T) {
 		var r struct{ Printer printing.Printer }
-		if err := c.Call(ctx, "printers.add", map[string]any{"address": "192.0.2.10", "language": "tspl"}, &r); err != nil {
+		if err := c.Call(ctx, "printers.add", map[string]any{"address": "127.0.0.1:9", "language": "tspl"}, &r); err != nil {
 			t.Fatal(err)
 		}
-		if r.Printer.ID != "net:192.0.2.10:9100" || r.Printer.Name != "Network printer 192.0.2.10:9100" {
+		if r.Printer.ID != "net:127.0.0.1:9" || r.Printer.Name != "Network printer 127.0.0.1:9" {
 			t.Fatalf("printer = %+v", r.Printer)
 		}
 	})
@@ -85,7 +85,7 @@ func TestPanelAdminMethods(t *testing.T) {
 		{"printers.add", `{"address":"10.0.0.1:99999"}`, "invalid_params", "is not a host or host:port"},
 		{"printers.add", `{"address":"10.0.0.1","dpi":42}`, "invalid_params", "dpi"},
 		{"printers.add", `{"address":"10.0.0.1","colour":"red"}`, "invalid_params", "colour"},
-		{"printers.add", `{"address":"192.0.2.10"}`, "invalid_params", "already set up"},
+		{"printers.add", `{"address":"127.0.0.1:9"}`, "invalid_params", "already set up"},
 		{"printers.remove", `{"printer":"virtual"}`, "printer_not_found", "only those can be removed"},
 		{"printers.remove", `{}`, "invalid_params", "printer: required"},
 		{"printers.testPrint", `{"printer":"nope"}`, "printer_not_found", "nope"},

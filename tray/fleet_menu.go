@@ -6,7 +6,8 @@ import "fyne.io/systray"
 
 // buildFleet adds the fleet items (hidden until a broker is configured).
 func (u *ui) buildFleet() {
-	systray.AddSeparator()
+	// No separator of its own: systray cannot hide one, and with no broker
+	// configured it would stand next to the next one (two lines in a row).
 	u.fleetLine = systray.AddMenuItem("Fleet", "The connection to your company's MQTT broker (central printing)")
 	u.fleetLine.Disable()
 	u.fleetPause = systray.AddMenuItem(LabelFleetPause, "Stop taking jobs from the broker until you resume (local printing goes on)")
