@@ -147,6 +147,8 @@ func runPrint(args []string) error {
 	rawFile := fs.String("raw", "", "file of raw printer commands (- for stdin)")
 	language := fs.String("language", "", "language of --raw: zpl, tspl, epl or escpos")
 	labelFile := fs.String("label", "", "label file (JSON label model; - for stdin)")
+	docFile := fs.String("document", "", "document file to print, one label per page: PDF, PNG or JPEG (- for stdin)")
+	docFlags := addDocumentFlags(fs)
 	copies := fs.Int("copies", 0, "copies (default 1, or the label's)")
 	wait := fs.Bool("wait", false, "wait until the job is done (exit 1 if it fails)")
 	title := fs.String("title", "", "job title shown in the queue")
@@ -158,10 +160,10 @@ func runPrint(args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return fmt.Errorf("print: unexpected argument %q (use --raw FILE or --label FILE)", pos[0])
+		return fmt.Errorf("print: unexpected argument %q (use --raw FILE, --label FILE or --document FILE)", pos[0])
 	}
-	if (*rawFile == "") == (*labelFile == "") {
-		return fmt.Errorf("print: give exactly one of --raw FILE or --label FILE")
+	if btoi(*rawFile != "")+btoi(*labelFile != "")+btoi(*docFile != "") != 1 {
+		return fmt.Errorf("print: give exactly one of --raw FILE, --label FILE or --document FILE")
 	}
 	if *language != "" && !isLanguage(*language) {
 		return fmt.Errorf("print: --language must be one of %s", strings.Join(config.Languages, ", "))
@@ -176,6 +178,17 @@ func runPrint(args []string) error {
 		params.Raw = &client.Raw{Language: *language, Base64: &enc}
 		if params.Title == "" {
 			params.Title = *rawFile
+		}
+	} else if *docFile != "" {
+		data, err := readInput(*docFile)
+		if err != nil {
+			return err
+		}
+		if params.Document, err = docFlags.params(*docFile, data); err != nil {
+			return fmt.Errorf("print: %w", err)
+		}
+		if params.Title == "" {
+			params.Title = *docFile
 		}
 	} else {
 		data, err := readInput(*labelFile)
@@ -254,6 +267,7 @@ func b64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
 func runPanel(args []string) error {
 	fs := flag.NewFlagSet("panel", flag.ContinueOnError)
 	printURL := fs.Bool("print-url", false, "print the one-time link (it works once, within a minute) instead of opening the browser")
+	fs.BoolVar(printURL, "url", false, "the same as --print-url")
 	port := fs.Int("port", 0, "agent port")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -267,7 +281,6 @@ func runPanel(args []string) error {
 	if err != nil {
 		return err
 	}
-	fs.BoolVar(printURL, "url", false, "the same as --print-url")
 	if *printURL {
 		fmt.Println(url)
 		return nil

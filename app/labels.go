@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,8 +36,13 @@ func (c *labelCompiler) Compile(ctx context.Context, raw json.RawMessage, p prin
 	return printing.Compiled{Data: data, Language: p.Language, Copies: max(l.Copies, 1)}, nil
 }
 
-// PreviewLabel draws a label as a PNG (dpi 0: the label's own).
+// PreviewLabel draws a label as a PNG (dpi 0: the label's own), or a
+// stored document job's pages (dpi 0: the dpi it printed at).
 func (c *labelCompiler) PreviewLabel(ctx context.Context, raw json.RawMessage, dpi int) ([]byte, error) {
+	if d, ok := asDocumentSource(raw); ok {
+		png, _, err := previewDocument(ctx, d.Document, cmp.Or(dpi, d.DPI), d.MaxWidth)
+		return png, err
+	}
 	l, err := label.Parse(raw)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/printing/document"
 	"github.com/labelbridge/labelbridge/printing/encode"
 	"github.com/labelbridge/labelbridge/printing/label"
 )
@@ -27,21 +29,34 @@ func runRender(args []string) error {
 	dpi := fs.Int("dpi", 0, "printer resolution (default: the label's dpi)")
 	out := fs.String("o", "", "output file (default: stdout)")
 	raster := fs.Bool("raster", false, "send the whole label as one bitmap")
+	docFlags := addDocumentFlags(fs)
+	copies := fs.Int("copies", 1, "copies of a document")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("render: give one LABEL.json")
+		return fmt.Errorf("render: give one LABEL.json or document (PDF, PNG, JPEG)")
 	}
 	if !isLanguage(*lang) {
 		return fmt.Errorf("render: --lang must be one of %s", strings.Join(config.Languages, ", "))
 	}
-	l, err := readLabel(pos[0])
+	d, data, ok, err := readDocument(pos[0], docFlags)
+	if err != nil || ok {
+		if err != nil {
+			return fmt.Errorf("render: %w", err)
+		}
+		data, err := document.Encode(context.Background(), d, *lang, cmp.Or(*dpi, defaultDocumentDPI), *copies)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", pos[0], err)
+		}
+		return writeOutput(*out, data)
+	}
+	l, err := parseLabel(pos[0], data)
 	if err != nil {
 		return err
 	}
-	data, err := encode.Label(context.Background(), l, *lang, encode.Options{DPI: *dpi, Raster: *raster, FontPaths: fontPaths()})
+	data, err = encode.Label(context.Background(), l, *lang, encode.Options{DPI: *dpi, Raster: *raster, FontPaths: fontPaths()})
 	if err != nil {
 		return fmt.Errorf("render %s: %w", pos[0], err)
 	}
@@ -51,15 +66,27 @@ func runRender(args []string) error {
 func runPreview(args []string) error {
 	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
 	out := fs.String("o", "", "output PNG file (required)")
-	dpi := fs.Int("dpi", 0, "resolution (default: the label's dpi)")
+	dpi := fs.Int("dpi", 0, "resolution (default: the label's dpi, 203 for a document)")
+	docFlags := addDocumentFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || *out == "" {
-		return fmt.Errorf("preview: usage: labelbridge preview LABEL.json -o OUT.png")
+		return fmt.Errorf("preview: usage: labelbridge preview LABEL.json|DOCUMENT -o OUT.png")
 	}
-	l, err := readLabel(pos[0])
+	d, data, ok, err := readDocument(pos[0], docFlags)
+	if err != nil || ok {
+		if err != nil {
+			return fmt.Errorf("preview: %w", err)
+		}
+		png, _, err := document.Preview(context.Background(), d, cmp.Or(*dpi, defaultDocumentDPI))
+		if err != nil {
+			return fmt.Errorf("preview %s: %w", pos[0], err)
+		}
+		return writeOutput(*out, png)
+	}
+	l, err := parseLabel(pos[0], data)
 	if err != nil {
 		return err
 	}
@@ -70,11 +97,26 @@ func runPreview(args []string) error {
 	return writeOutput(*out, png)
 }
 
-func readLabel(name string) (*label.Label, error) {
+// readDocument reads name and, when it is a PDF, PNG or JPEG, returns it
+// as checked document params (ok false: a label file).
+// Either way it returns the file's bytes.
+func readDocument(name string, f *documentFlags) (*document.Params, []byte, bool, error) {
 	data, err := readInput(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
+	if !isDocumentFile(data) {
+		return nil, data, false, nil
+	}
+	raw, err := f.params(name, data)
+	if err != nil {
+		return nil, data, true, err
+	}
+	d, err := document.Parse(raw)
+	return d, data, true, err
+}
+
+func parseLabel(name string, data []byte) (*label.Label, error) {
 	l, err := label.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

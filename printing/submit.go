@@ -14,16 +14,17 @@ type Request struct {
 	Copies         int // 0 means 1
 	IdempotencyKey string
 	Label          json.RawMessage // the label model, or
+	Document       json.RawMessage // a document (PDF, PNG, JPEG: printing/document's params), or
 	Raw            []byte          // raw printer commands
 	Language       string          // the language of Raw, if known
-	// ReprintOf and RetryOf mark a job made again from another (Job.ReprintOf, Job.RetryOf).
-	ReprintOf, RetryOf string
 	// One design, many labels (batchsubmit.go): Template names a saved
 	// design (instead of Label); Rows fill its {{placeholders}}, Counters
 	// number its labels.
 	Template string
 	Rows     []map[string]string
 	Counters []Counter
+	// ReprintOf and RetryOf mark a job made again from another (Job.ReprintOf, Job.RetryOf).
+	ReprintOf, RetryOf string
 }
 
 // SubmitResult is the outcome of a Submit.
@@ -47,12 +48,12 @@ func (s *Spooler) Submit(req Request) <-chan SubmitResult {
 // when ctx is done, e.g. when the requesting connection closes.
 func (s *Spooler) SubmitContext(ctx context.Context, req Request) <-chan SubmitResult {
 	out := make(chan SubmitResult, 1)
-	j, payload, q, e, err := s.prepare(ctx, req)
+	j, payload, source, q, e, err := s.prepare(ctx, req)
 	if err != nil {
 		out <- SubmitResult{Err: err}
 		return out
 	}
-	created := s.store.CreateAsync(NewJob{Job: j, Payload: payload, Source: req.Label})
+	created := s.store.CreateAsync(NewJob{Job: j, Payload: payload, Source: source})
 	go func() {
 		r := <-created
 		out <- s.finishSubmit(q, e, r)
@@ -70,28 +71,31 @@ func (s *Spooler) SubmitWait(ctx context.Context, req Request) (SubmitResult, er
 	}
 }
 
-func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue, *entry, error) {
+// prepare checks and compiles req. source is what the job is stored with
+// to redo its preview: the label, or the document with its dpi.
+func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, []byte, *queue, *entry, error) {
 	if err := s.resolveTemplate(&req); err != nil {
-		return Job{}, nil, nil, nil, err
+		return Job{}, nil, nil, nil, nil, err
 	}
 	copies := req.Copies
 	if copies == 0 {
 		copies = 1
 	}
 	if copies < 0 || copies > s.opt.MaxCopies {
-		return Job{}, nil, nil, nil, errorf(ErrReasonInvalidParams, "copies: must be 1 to %d, got %d", s.opt.MaxCopies, copies)
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "copies: must be 1 to %d, got %d", s.opt.MaxCopies, copies)
 	}
-	if (req.Label == nil) == (req.Raw == nil) {
-		return Job{}, nil, nil, nil, errorf(ErrReasonInvalidParams, "exactly one of label or raw is required")
+	if n := btoi(req.Label != nil) + btoi(req.Raw != nil) + btoi(req.Document != nil); n != 1 {
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "exactly one of label, document or raw is required")
 	}
+	source := req.Label
 	if len(req.Title) > 256 || len(req.IdempotencyKey) > 256 {
-		return Job{}, nil, nil, nil, errorf(ErrReasonInvalidParams, "title and idempotencyKey: at most 256 bytes")
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "title and idempotencyKey: at most 256 bytes")
 	}
 
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
-		return Job{}, nil, nil, nil, errorf(ErrReasonUnavailable, "agent is shutting down")
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonUnavailable, "agent is shutting down")
 	}
 	id := req.Printer
 	if id == "" {
@@ -107,7 +111,7 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	}
 	if !ok {
 		s.mu.Unlock()
-		return Job{}, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q not found", id)
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q not found", id)
 	}
 	printer := s.withSettingsLocked(q.printer)
 	s.mu.Unlock()
@@ -117,33 +121,46 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	lang := req.Language
 	if req.Label != nil {
 		if s.compiler == nil {
-			return Job{}, nil, nil, nil, errorf(ErrReasonInvalidParams, "labels are not supported by this build")
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "labels are not supported by this build")
 		}
 		if printer.Language == "" {
-			return Job{}, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q is not connected, so its language is unknown: send raw data or plug it in", id)
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q is not connected, so its language is unknown: send raw data or plug it in", id)
 		}
 		out, err := s.compileLabel(ctx, req, printer)
 		if err != nil {
-			return Job{}, nil, nil, nil, err
+			return Job{}, nil, nil, nil, nil, err
 		}
 		payload, lang, copies = out.Data, out.Language, max(out.Copies, 1)
-		if out.Labels > 0 { // a batch
-			req.Title, labels = out.Title, out.Labels
+		if out.Source != nil { // a batch: its first label
+			source, req.Title, labels = out.Source, out.Title, out.Labels
 		}
+	} else if req.Document != nil {
+		dc, ok := s.compiler.(DocumentCompiler)
+		if !ok {
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "documents are not supported by this build")
+		}
+		if printer.Language == "" {
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonPrinterNotFound, "printer %q is not connected, so its language and dpi are unknown: plug it in first", id)
+		}
+		out, err := dc.CompileDocument(ctx, req.Document, printer, copies)
+		if err != nil {
+			return Job{}, nil, nil, nil, nil, err
+		}
+		payload, lang, copies, source = out.Data, out.Language, max(out.Copies, 1), out.Source
 	} else {
 		if len(req.Raw) == 0 {
-			return Job{}, nil, nil, nil, errorf(ErrReasonInvalidParams, "raw: no data")
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "raw: no data")
 		}
 		if lang != "" && printer.Language != "" && printer.Connection != ConnVirtual && lang != printer.Language {
-			return Job{}, nil, nil, nil, errorf("language_mismatch", "raw data is %s but printer %q speaks %s", lang, id, printer.Language)
+			return Job{}, nil, nil, nil, nil, errorf("language_mismatch", "raw data is %s but printer %q speaks %s", lang, id, printer.Language)
 		}
 		if len(req.Raw)*copies > s.opt.MaxJobBytes {
-			return Job{}, nil, nil, nil, errorf(ErrReasonPayloadTooLarge, "job is %d bytes (%d copies), over the limit of %d bytes", len(req.Raw)*copies, copies, s.opt.MaxJobBytes)
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonPayloadTooLarge, "job is %d bytes (%d copies), over the limit of %d bytes", len(req.Raw)*copies, copies, s.opt.MaxJobBytes)
 		}
 		payload = bytes.Repeat(req.Raw, copies)
 	}
 	if len(payload) > s.opt.MaxJobBytes {
-		return Job{}, nil, nil, nil, errorf(ErrReasonPayloadTooLarge, "job is %d bytes, over the limit of %d bytes", len(payload), s.opt.MaxJobBytes)
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonPayloadTooLarge, "job is %d bytes, over the limit of %d bytes", len(payload), s.opt.MaxJobBytes)
 	}
 	if lang == "" {
 		lang = printer.Language
@@ -152,12 +169,12 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 	j := Job{
 		State: JobQueued, Printer: id, Origin: req.Origin, Title: req.Title,
 		Copies: copies, IdempotencyKey: req.IdempotencyKey, Language: lang, Bytes: len(payload),
-		ReprintOf: req.ReprintOf, RetryOf: req.RetryOf, Labels: labels,
+		Labels: labels, ReprintOf: req.ReprintOf, RetryOf: req.RetryOf,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(q.entries) >= s.opt.QueueDepth {
-		return Job{}, nil, nil, nil, errorf(ErrReasonQueueFull, "printer %q has %d jobs waiting (the limit)", id, len(q.entries))
+		return Job{}, nil, nil, nil, nil, errorf(ErrReasonQueueFull, "printer %q has %d jobs waiting (the limit)", id, len(q.entries))
 	}
 	e := &entry{job: j}
 	if reason := s.blockLocked(q); reason != "" {
@@ -165,7 +182,7 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, *queue
 		e.job.State, e.job.Reason, e.job.Cause, e.heldSince = JobHeld, reason, reason, s.opt.Now()
 	}
 	q.entries = append(q.entries, e)
-	return e.job, payload, q, e, nil
+	return e.job, payload, source, q, e, nil
 }
 
 func (s *Spooler) finishSubmit(q *queue, e *entry, r CreateResult) SubmitResult {

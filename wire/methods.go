@@ -107,8 +107,9 @@ type PrinterResult struct {
 
 // PrintParams are print's params: a label or raw printer commands.
 type PrintParams struct {
-	Printer        string          `json:"printer,omitempty"` // default: the default printer
-	Label          json.RawMessage `json:"label,omitempty"`   // the label model (docs/labels.md)
+	Printer        string          `json:"printer,omitempty"`  // default: the default printer
+	Label          json.RawMessage `json:"label,omitempty"`    // the label model (docs/labels.md)
+	Document       json.RawMessage `json:"document,omitempty"` // a PDF, PNG or JPEG: Document (docs/documents.md)
 	Raw            *Raw            `json:"raw,omitempty"`
 	Copies         int             `json:"copies,omitempty"`
 	IdempotencyKey string          `json:"idempotencyKey,omitempty"`
@@ -173,8 +174,9 @@ type TopicsResult struct {
 
 // PreviewParams are labels.preview's params.
 type PreviewParams struct {
-	Label json.RawMessage `json:"label"`
-	DPI   int             `json:"dpi,omitempty"`
+	Label    json.RawMessage `json:"label,omitempty"`
+	Document json.RawMessage `json:"document,omitempty"` // instead of label: Document
+	DPI      int             `json:"dpi,omitempty"`
 }
 
 // PreviewResult is a PNG of a label (labels.preview, jobs.preview). For a
@@ -183,6 +185,7 @@ type PreviewResult struct {
 	ContentType string `json:"contentType,omitempty"` // "image/png"
 	PNG         string `json:"png"`                   // base64
 	Reason      string `json:"reason,omitempty"`
+	Pages       int    `json:"pages,omitempty"` // a document's pages shown, one under another
 }
 
 // SiteParams name a site: sites.approve, sites.deny, sites.revoke.

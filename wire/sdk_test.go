@@ -48,6 +48,10 @@ func sdkUnions() []struct {
 		{"Topic", Topics()},
 		{"JobState", states},
 		{"AgentReason", Reasons()},
+		{"DocumentFormat", DocumentFormats()},
+		{"DocumentFit", DocumentFits()},
+		{"DocumentCrop", DocumentCrops()},
+		{"DocumentDither", DocumentDithers()},
 	}
 }
 

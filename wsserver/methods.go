@@ -1,7 +1,9 @@
 package wsserver
 
 import (
+	"context"
 	"encoding/base64"
+	"encoding/json"
 	"regexp"
 
 	"github.com/labelbridge/labelbridge/printing"
@@ -75,15 +77,18 @@ func toRequest(p *wire.PrintParams, origin string) (printing.Request, error) {
 		Printer: p.Printer, Origin: origin, Title: p.Title, Copies: p.Copies, IdempotencyKey: p.IdempotencyKey,
 	}
 	hasLabel := len(p.Label) > 0 && string(p.Label) != "null"
+	hasDocument := len(p.Document) > 0 && string(p.Document) != "null"
 	hasTemplate := p.Template != "" // a saved design (templates.go)
 	switch {
-	case (hasLabel || hasTemplate) && p.Raw != nil, hasLabel && hasTemplate:
-		return req, invalidParams("label, template and raw: send one of them, not several")
-	case !hasLabel && p.Raw == nil && !hasTemplate:
-		return req, invalidParams("label, template or raw: one is required")
+	case btoi(hasLabel)+btoi(hasDocument)+btoi(p.Raw != nil)+btoi(hasTemplate) > 1:
+		return req, invalidParams("label, template, document and raw: send one of them, not several")
+	case !hasLabel && !hasDocument && p.Raw == nil && !hasTemplate:
+		return req, invalidParams("label, template, document or raw: one is required")
 	case hasTemplate:
 	case hasLabel:
 		req.Label = p.Label
+	case hasDocument:
+		req.Document = p.Document
 	default:
 		r := p.Raw
 		if r.Language != "" && !languageName.MatchString(r.Language) {
@@ -132,7 +137,7 @@ func (c *conn) print(req *request, done func(any, error)) {
 	}
 	ctx := req.ctx
 	var ch <-chan printing.SubmitResult
-	if preq.Label != nil || preq.Template != "" { // compiling renders: take a render worker
+	if preq.Label != nil || preq.Document != nil || preq.Template != "" { // compiling renders: take a render worker
 		req.renders = true
 		if err := c.srv.acquireWorker(ctx); err != nil {
 			done(nil, err)
@@ -254,15 +259,39 @@ func (c *conn) labelsPreview(req *request) (any, error) {
 	if err := decodeParams(req.Params, &p); err != nil {
 		return nil, err
 	}
-	if len(p.Label) == 0 {
-		return nil, invalidParams("label: required")
+	if (len(p.Label) == 0) == (len(p.Document) == 0) {
+		return nil, invalidParams("label or document: send one of them")
 	}
 	if c.srv.opt.Previewer == nil {
 		return nil, newError(wire.CodeApplication, wire.ReasonUnavailable, "previews are not available in this build")
+	}
+	if len(p.Document) > 0 {
+		dp, ok := c.srv.opt.Previewer.(DocumentPreviewer)
+		if !ok {
+			return nil, newError(wire.CodeApplication, wire.ReasonUnavailable, "document previews are not available in this build")
+		}
+		png, pages, err := dp.PreviewDocument(req.ctx, p.Document, p.DPI)
+		if err != nil {
+			return nil, err
+		}
+		return wire.PreviewResult{PNG: base64.StdEncoding.EncodeToString(png), ContentType: "image/png", Pages: pages}, nil
 	}
 	png, err := c.srv.opt.Previewer.PreviewLabel(req.ctx, p.Label, p.DPI)
 	if err != nil {
 		return nil, err
 	}
 	return wire.PreviewResult{PNG: base64.StdEncoding.EncodeToString(png), ContentType: "image/png"}, nil
+}
+
+// DocumentPreviewer is implemented by a Previewer that also draws
+// documents (labels.preview {document}): the PNG and the pages it shows.
+type DocumentPreviewer interface {
+	PreviewDocument(ctx context.Context, document json.RawMessage, dpi int) ([]byte, int, error)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

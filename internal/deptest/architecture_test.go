@@ -7,7 +7,7 @@ import "testing"
 var encoders = []string{
 	"./printing/label/...", "./printing/raster/...", "./printing/encode",
 	"./printing/zpl", "./printing/tspl", "./printing/epl", "./printing/escpos",
-	"./printing/media", "./printing/batch",
+	"./printing/media", "./printing/batch", "./printing/document",
 }
 
 // transports, the store and every server or wire package: what the
@@ -67,6 +67,12 @@ func TestArchitecture(t *testing.T) {
 			From:      []string{"./tlsca/..."},
 			Forbidden: append(append([]string{"./printing/...", "./config/...", "./sites/...", "./wire/..."}, servers...), transports...),
 			Why:       "the local CA and its trust stores are a leaf: no core, config, protocol or server",
+		},
+		Rule{
+			From:      []string{"./printing", "./printing/encode", "./printing/raster/...", "./wsserver/...", "./admin/...", "./edge/...", "./wire/...", "./client/...", "./tray/..."},
+			Except:    []string{"./printing/raster/rastertest"},
+			Forbidden: []string{"github.com/klippa-app/go-pdfium/...", "github.com/tetratelabs/wazero/..."},
+			Why:       "the PDF engine (PDFium on wazero, 10 MB) is reached only through printing/document, which the app wires in",
 		},
 		Rule{
 			From:      []string{"./..."},

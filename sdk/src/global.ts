@@ -4,7 +4,7 @@
 // site is approved and can say what to do). sdk/test checks that this list
 // is exactly the module's exports.
 
-import { Client, DEFAULT_PORTS, DEFAULT_TLS_PORTS, LabelbridgeError, PROTOCOL, VERSION, connect } from "./labelbridge";
+import { Client, DEFAULT_PORTS, DEFAULT_TLS_PORTS, LabelbridgeError, PROTOCOL, VERSION, connect, documentFrom } from "./labelbridge";
 
 const global = globalThis as typeof globalThis & { Labelbridge?: unknown };
-global.Labelbridge = Object.freeze({ VERSION, PROTOCOL, DEFAULT_PORTS, DEFAULT_TLS_PORTS, LabelbridgeError, connect, Client });
+global.Labelbridge = Object.freeze({ VERSION, PROTOCOL, DEFAULT_PORTS, DEFAULT_TLS_PORTS, LabelbridgeError, connect, Client, documentFrom });

@@ -3,7 +3,7 @@
 // nothing is sent; and the small errors and helpers the client shares.
 
 import { LabelbridgeError } from "./labelbridge";
-import type { Counter, Label, PrintOptions, Raw, Row, TemplateRef } from "./types";
+import type { Counter, Document, DocumentRef, Label, PrintOptions, Raw, Row, TemplateRef } from "./types";
 
 export const PRINT_OPTIONS: readonly string[] = ["printer", "copies", "idempotencyKey", "title", "language", "timeout", "rows", "counters"];
 
@@ -23,16 +23,23 @@ export interface PrintParams {
   rows?: Row[];
   counters?: Counter[];
   raw?: RawParams;
+  document?: Document;
   printer?: string;
   copies?: number;
   title?: string;
   idempotencyKey: string;
 }
 
-export function printParams(x: Label | TemplateRef | Raw | unknown, o: PrintOptions): PrintParams {
+export function printParams(x: Label | TemplateRef | DocumentRef | Raw | unknown, o: PrintOptions): PrintParams {
   const p = {} as PrintParams;
-  const obj = x as { elements?: unknown; data?: unknown; base64?: unknown; language?: string; template?: unknown } | null;
-  if (obj && typeof obj === "object" && typeof obj.template === "string") {
+  const obj = x as { elements?: unknown; data?: unknown; base64?: unknown; language?: string; template?: unknown; document?: Document } | null;
+  if (obj && typeof obj === "object" && obj.document !== undefined) {
+    const d = obj.document;
+    if (!d || typeof d !== "object" || typeof d.format !== "string" || typeof d.base64 !== "string") {
+      throw invalid("print(): document needs format (\"pdf\", \"png\" or \"jpeg\") and base64 (or use documentFrom(blob))");
+    }
+    p.document = d;
+  } else if (obj && typeof obj === "object" && typeof obj.template === "string") {
     p.template = obj.template;
   } else if (typeof x === "string" || isBytes(x)) {
     p.raw = rawParams(x, o.language);

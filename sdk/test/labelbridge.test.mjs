@@ -464,7 +464,7 @@ test("the classic build defines the frozen global Labelbridge with exactly the m
   const ctx = vm.createContext({});
   vm.runInContext(src, ctx);
   assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), Object.keys(esm).sort());
-  assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), ["Client", "DEFAULT_PORTS", "DEFAULT_TLS_PORTS", "LabelbridgeError", "PROTOCOL", "VERSION", "connect"]);
+  assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), ["Client", "DEFAULT_PORTS", "DEFAULT_TLS_PORTS", "LabelbridgeError", "PROTOCOL", "VERSION", "connect", "documentFrom"]);
   assert.ok(Object.isFrozen(ctx.Labelbridge));
   assert.equal(typeof ctx.Labelbridge.connect, "function");
   assert.equal(ctx.Labelbridge.VERSION, esm.VERSION);
@@ -486,6 +486,35 @@ test("the CommonJS build exports the same API and prints once across a reconnect
     assert.equal((await printed).idempotencyKey, "cjs-1");
     assert.equal(agent.jobs.size, 1);
     await assert.rejects(lb.print(42), (e) => e instanceof cjs.LabelbridgeError && e.reason === "invalid_params");
+  } finally {
+    lb.close();
+  }
+});
+
+test("documents: print({document}) sends it; documentFrom reads bytes and Blobs, sniffs the format and refuses other origins", async () => {
+  const { documentFrom } = esm;
+  const pdf = new TextEncoder().encode("%PDF-1.7\n…");
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+  const fromBytes = await documentFrom(pdf.buffer, { crop: "content", rotate: 90 });
+  assert.deepEqual(fromBytes, { document: { crop: "content", rotate: 90, format: "pdf", base64: Buffer.from(pdf).toString("base64") } });
+  assert.equal((await documentFrom(new Blob([png]))).document.format, "png");
+  assert.equal((await documentFrom(png, { format: "png", pages: "1" })).document.pages, "1");
+  await assert.rejects(documentFrom(new Uint8Array([1, 2, 3])), /not a PDF, PNG or JPEG/);
+  globalThis.location = new URL("http://page.test/app/");
+  try {
+    await assert.rejects(documentFrom("https://carrier.example/label.pdf"), (e) => e.reason === "invalid_params" && /not this page's origin/.test(e.message));
+  } finally {
+    delete globalThis.location;
+  }
+  const agent = new FakeAgent();
+  const lb = await connect(agent.options());
+  try {
+    await lb.print(fromBytes, { copies: 2 });
+    const sent = agent.printsReceived()[0].params;
+    assert.equal(sent.document.format, "pdf");
+    assert.equal(sent.copies, 2);
+    assert.equal(sent.label, undefined);
+    await assert.rejects(lb.print({ document: { base64: "AA==" } }), (e) => e.reason === "invalid_params" && /format/.test(e.message));
   } finally {
     lb.close();
   }
