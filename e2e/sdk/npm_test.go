@@ -64,6 +64,19 @@ window.printWith = async (port, label) => {
   lb.close();
   return { id: done.id, state: done.state };
 };
+window.printBad = async (port) => {
+  const lb = await connect({ ports: [port] });
+  try {
+    await lb.print({ width: 2, height: 1, unit: "in", elements: [
+      { type: "text", x: 3, y: 0.5, text: "a", size: 0.2 },
+      { type: "barcode", symbology: "ean13", x: 0, y: 0, data: "1" }] }, { printer: "virtual" });
+    return "printed";
+  } catch (e) {
+    return JSON.stringify({ reason: e.reason, hint: e.hint, problems: e.problems });
+  } finally {
+    lb.close();
+  }
+};
 window.sdkLoaded = true;
 `
 
@@ -145,6 +158,23 @@ func TestSDKInstallsWithNpmBundlesAndPrints(t *testing.T) {
 			}
 			if got := ag.printed()[r.ID]; !strings.HasPrefix(got, "^XA") || !strings.Contains(got, "^XZ") {
 				t.Errorf("the virtual printer holds %.120q for job %s, want the label as ZPL", got, r.ID)
+			}
+
+			// A label with two mistakes: one LabelbridgeError with both
+			// problems, in inches, each with a hint (the error's is the first's).
+			raw = eval[string](b, fmt.Sprintf(`printBad(%d)`, port))
+			var bad struct {
+				Reason, Hint string
+				Problems     []struct{ Path, Message, Hint string }
+			}
+			if err := json.Unmarshal([]byte(raw), &bad); err != nil {
+				t.Fatalf("printBad: %q: %v", raw, err)
+			}
+			if bad.Reason != "invalid_label" || len(bad.Problems) != 2 ||
+				bad.Problems[0].Path != "elements[0].x" || !strings.Contains(bad.Problems[0].Message, "3 in is off the label (0–2 in)") ||
+				bad.Problems[1].Path != "elements[1].data" || bad.Problems[1].Hint == "" ||
+				bad.Hint == "" || bad.Hint != bad.Problems[0].Hint {
+				t.Errorf("a label with two mistakes: %s", raw)
 			}
 		})
 	}

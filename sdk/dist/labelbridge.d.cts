@@ -14,6 +14,15 @@ export type AgentReason = "parse_error" | "invalid_request" | "method_not_found"
 export type ClientReason = "agent_not_running" | "certificate_not_trusted" | "origin_not_allowed" | "origin_denied" | "origin_invalid" | "permission_denied" | "connection_failed" | "connection_lost" | "timeout" | "closed" | "invalid_params" | "payload_too_large";
 /** Reasons the SDK gives, then the agent's (printer_not_found, queue_full, …), which pass through. */
 export type ErrorReason = ClientReason | AgentReason | (string & {});
+/** One problem of a label the agent refused (error data.problems; wire.Problem). */
+export interface LabelProblem {
+    /** JSON path of the value, e.g. "elements[3].data"; "" for the whole label. */
+    path: string;
+    /** What is wrong, lengths in the label's own unit. */
+    message: string;
+    /** What to do about it (never empty). */
+    hint: string;
+}
 export interface ConnectOptions {
     /** Ports to try (default DEFAULT_PORTS). */
     ports?: readonly number[];
@@ -373,11 +382,6 @@ export interface FleetStatus {
     error?: string;
     nextAttempt?: string;
 }
-/**
- * Reads a PDF, PNG or JPEG (a Blob or File, bytes, or a URL of this page's
- * own origin) into print()'s argument: print(await documentFrom(blob)).
- */
-export declare const documentFrom: (source: Blob | ArrayBuffer | ArrayBufferView | string | URL, options?: DocumentOptions) => Promise<DocumentRef>;
 export declare const VERSION: string;
 export declare const PROTOCOL: number;
 /** Ports tried in order: the default 19810, then where admins put a second or third agent (multi-user PCs). */
@@ -392,6 +396,7 @@ export interface ErrorDetails {
     origin?: string;
     idempotencyKey?: string;
     cause?: unknown;
+    problems?: LabelProblem[];
 }
 /** An error with a stable snake_case `reason` and a `hint` saying what to do. */
 export declare class LabelbridgeError extends Error {
@@ -407,6 +412,11 @@ export declare class LabelbridgeError extends Error {
     /** On a print timeout: the key to retry with so the label prints once. */
     readonly idempotencyKey?: string;
     readonly cause?: unknown;
+    /**
+     * Every problem of a label the agent refused (invalid_label…), each with
+     * its path, message and hint; the message and hint are the first's.
+     */
+    readonly problems: readonly LabelProblem[];
     constructor(reason: ErrorReason, message: string, extra?: ErrorDetails);
 }
 export interface Status {
@@ -466,7 +476,7 @@ export declare class Client {
      * made when none is given), so a print re-sent after a reconnect never
      * prints twice.
      */
-    print(labelOrRaw: Label | TemplateRef | DocumentRef | Raw, options?: PrintOptions): Promise<Job>;
+    print(labelOrRaw: Label | TemplateRef | Raw, options?: PrintOptions): Promise<Job>;
     /** One job (this page's own). */
     job(id: string): Promise<Job>;
     /** This page's jobs, newest first: filter {state?, printer?, limit?}. */
@@ -486,8 +496,8 @@ export declare class Client {
     waitJob(id: string, options?: {
         timeout?: number;
     }): Promise<Job>;
-    /** A PNG of the label, or of a document's pages one under another, as a data: URL. */
-    preview(label: Label | DocumentRef, options?: {
+    /** A PNG of the label as a data: URL. */
+    preview(label: Label, options?: {
         dpi?: number;
     }): Promise<string>;
     /** Calls any method of the agent's JSON-RPC API. It is not re-sent after a reconnect. */

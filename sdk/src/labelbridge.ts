@@ -13,18 +13,11 @@
 // waiters) that reads best whole; finding the agent is in agent.ts, print
 // parameters in params.ts, the wire's shapes in types.ts.
 
-import { documentFrom as readDocument } from "./document";
-import type { AgentInfo, ConnectOptions, Document, DocumentOptions, DocumentRef, ErrorReason, Job, JobFilter, Label, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
+import type { AgentInfo, ConnectOptions, ErrorReason, Job, JobFilter, Label, LabelProblem, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
 import { openSocket, probe, type Options, type Socket } from "./agent";
 import { printParams, invalid, closedError, utf8Length, PRINT_OPTIONS } from "./params";
 
 export type * from "./types";
-
-/**
- * Reads a PDF, PNG or JPEG (a Blob or File, bytes, or a URL of this page's
- * own origin) into print()'s argument: print(await documentFrom(blob)).
- */
-export const documentFrom: (source: Blob | ArrayBuffer | ArrayBufferView | string | URL, options?: DocumentOptions) => Promise<DocumentRef> = readDocument;
 
 export const VERSION: string = "1.0.0";
 export const PROTOCOL: number = 1;
@@ -63,6 +56,7 @@ export interface ErrorDetails {
   origin?: string;
   idempotencyKey?: string;
   cause?: unknown;
+  problems?: LabelProblem[];
 }
 
 /** An error with a stable snake_case `reason` and a `hint` saying what to do. */
@@ -79,6 +73,11 @@ export class LabelbridgeError extends Error {
   /** On a print timeout: the key to retry with so the label prints once. */
   declare readonly idempotencyKey?: string;
   declare readonly cause?: unknown;
+  /**
+   * Every problem of a label the agent refused (invalid_label…), each with
+   * its path, message and hint; the message and hint are the first's.
+   */
+  readonly problems: readonly LabelProblem[];
 
   constructor(reason: ErrorReason, message: string, extra?: ErrorDetails) {
     extra = extra || {};
@@ -86,6 +85,7 @@ export class LabelbridgeError extends Error {
     (this as { name: string }).name = "LabelbridgeError";
     this.reason = reason;
     this.hint = extra.hint || "";
+    this.problems = Object.freeze((extra.problems || []).slice());
     for (const k of ["code", "port", "origin", "idempotencyKey", "cause"] as const) {
       if (extra[k] !== undefined) (this as Record<string, unknown>)[k] = extra[k];
     }
@@ -139,7 +139,7 @@ interface Message {
   method?: Notification | string;
   params?: any;
   result?: any;
-  error?: { code?: number; message?: string; data?: { reason?: string } };
+  error?: { code?: number; message?: string; data?: { reason?: string; problems?: LabelProblem[] } };
 }
 
 type Listener = (value: any) => void;
@@ -224,7 +224,7 @@ export class Client {
    * made when none is given), so a print re-sent after a reconnect never
    * prints twice.
    */
-  print(labelOrRaw: Label | TemplateRef | DocumentRef | Raw, options?: PrintOptions): Promise<Job> {
+  print(labelOrRaw: Label | TemplateRef | Raw, options?: PrintOptions): Promise<Job> {
     let params, timeout;
     try {
       const o = options || {};
@@ -299,10 +299,9 @@ export class Client {
     });
   }
 
-  /** A PNG of the label, or of a document's pages one under another, as a data: URL. */
-  async preview(label: Label | DocumentRef, options?: { dpi?: number }): Promise<string> {
-    const params: { label?: Label; document?: Document; dpi?: number } =
-      "document" in label ? { document: label.document } : { label };
+  /** A PNG of the label as a data: URL. */
+  async preview(label: Label, options?: { dpi?: number }): Promise<string> {
+    const params: { label: Label; dpi?: number } = { label };
     if (options && options.dpi) params.dpi = options.dpi;
     const r = await this._request("labels.preview", params, { resend: true });
     return "data:" + r.contentType + ";base64," + r.png;
@@ -432,7 +431,9 @@ export class Client {
       if (msg.error) {
         const err = msg.error;
         const reason = (err.data && err.data.reason) || "rpc_error";
-        this._settle(e, new LabelbridgeError(reason, err.message || reason, { code: err.code }));
+        const problems = (err.data && Array.isArray(err.data.problems)) ? err.data.problems : undefined;
+        this._settle(e, new LabelbridgeError(reason, err.message || reason,
+          { code: err.code, problems, hint: problems && problems.length ? problems[0].hint : undefined }));
       } else {
         this._settle(e, null, msg.result);
       }

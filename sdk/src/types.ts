@@ -99,6 +99,16 @@ export type ClientReason =
 /** Reasons the SDK gives, then the agent's (printer_not_found, queue_full, …), which pass through. */
 export type ErrorReason = ClientReason | AgentReason | (string & {});
 
+/** One problem of a label the agent refused (error data.problems; wire.Problem). */
+export interface LabelProblem {
+  /** JSON path of the value, e.g. "elements[3].data"; "" for the whole label. */
+  path: string;
+  /** What is wrong, lengths in the label's own unit. */
+  message: string;
+  /** What to do about it (never empty). */
+  hint: string;
+}
+
 export interface ConnectOptions {
   /** Ports to try (default DEFAULT_PORTS). */
   ports?: readonly number[];
