@@ -29,9 +29,52 @@ __export(labelbridge_exports, {
   LabelbridgeError: () => LabelbridgeError,
   PROTOCOL: () => PROTOCOL,
   VERSION: () => VERSION,
-  connect: () => connect
+  connect: () => connect,
+  documentFrom: () => documentFrom2
 });
 module.exports = __toCommonJS(labelbridge_exports);
+
+// sdk/src/document.ts
+async function documentFrom(source, options) {
+  let bytes;
+  if (typeof source === "string" || typeof URL !== "undefined" && source instanceof URL) {
+    const base = typeof location !== "undefined" ? location.href : void 0;
+    const url = new URL(String(source), base);
+    if (typeof location === "undefined" || url.origin !== location.origin) {
+      throw bad(`documentFrom(): ${url.origin} is not this page's origin; fetch the file yourself and pass the Blob`);
+    }
+    const r = await fetch(url.href, { credentials: "same-origin" });
+    if (!r.ok) throw bad(`documentFrom(): GET ${url.pathname} answered ${r.status}`);
+    bytes = new Uint8Array(await r.arrayBuffer());
+  } else if (typeof Blob !== "undefined" && source instanceof Blob) {
+    bytes = new Uint8Array(await source.arrayBuffer());
+  } else if (source instanceof ArrayBuffer) {
+    bytes = new Uint8Array(source);
+  } else if (ArrayBuffer.isView(source)) {
+    bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  } else {
+    throw bad("documentFrom(): pass a Blob, an ArrayBuffer or typed array, or a URL of this page's origin");
+  }
+  const o = options || {};
+  const format = o.format || sniff(bytes);
+  if (!format) throw bad("documentFrom(): the file is not a PDF, PNG or JPEG");
+  return { document: { ...o, format, base64: base64(bytes) } };
+}
+function sniff(b) {
+  const head = String.fromCharCode(...b.subarray(0, 1024));
+  if (head.startsWith("PNG\r\n\n")) return "png";
+  if (b[0] === 255 && b[1] === 216 && b[2] === 255) return "jpeg";
+  if (head.includes("%PDF-")) return "pdf";
+  return "";
+}
+function base64(b) {
+  let s = "";
+  for (let i = 0; i < b.length; i += 32768) s += String.fromCharCode.apply(null, b.subarray(i, i + 32768));
+  return btoa(s);
+}
+function bad(msg) {
+  return new LabelbridgeError("invalid_params", "labelbridge: " + msg);
+}
 
 // sdk/src/agent.ts
 var LNA_PROMPT_WAIT = 6e4;
@@ -186,7 +229,13 @@ var PRINT_OPTIONS = ["printer", "copies", "idempotencyKey", "title", "language",
 function printParams(x, o) {
   const p = {};
   const obj = x;
-  if (obj && typeof obj === "object" && typeof obj.template === "string") {
+  if (obj && typeof obj === "object" && obj.document !== void 0) {
+    const d = obj.document;
+    if (!d || typeof d !== "object" || typeof d.format !== "string" || typeof d.base64 !== "string") {
+      throw invalid('print(): document needs format ("pdf", "png" or "jpeg") and base64 (or use documentFrom(blob))');
+    }
+    p.document = d;
+  } else if (obj && typeof obj === "object" && typeof obj.template === "string") {
     p.template = obj.template;
   } else if (typeof x === "string" || isBytes(x)) {
     p.raw = rawParams(x, o.language);
@@ -259,6 +308,7 @@ function closedError() {
 }
 
 // sdk/src/labelbridge.ts
+var documentFrom2 = documentFrom;
 var VERSION = "1.0.0";
 var PROTOCOL = 1;
 var DEFAULT_PORTS = Object.freeze([19810, 19811, 19812]);
@@ -459,9 +509,9 @@ var Client = class {
       });
     });
   }
-  /** A PNG of the label as a data: URL. */
+  /** A PNG of the label, or of a document's pages one under another, as a data: URL. */
   async preview(label, options) {
-    const params = { label };
+    const params = "document" in label ? { document: label.document } : { label };
     if (options && options.dpi) params.dpi = options.dpi;
     const r = await this._request("labels.preview", params, { resend: true });
     return "data:" + r.contentType + ";base64," + r.png;

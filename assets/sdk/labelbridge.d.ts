@@ -382,6 +382,11 @@ export interface FleetStatus {
     error?: string;
     nextAttempt?: string;
 }
+/**
+ * Reads a PDF, PNG or JPEG (a Blob or File, bytes, or a URL of this page's
+ * own origin) into print()'s argument: print(await documentFrom(blob)).
+ */
+export declare const documentFrom: (source: Blob | ArrayBuffer | ArrayBufferView | string | URL, options?: DocumentOptions) => Promise<DocumentRef>;
 export declare const VERSION: string;
 export declare const PROTOCOL: number;
 /** Ports tried in order: the default 19810, then where admins put a second or third agent (multi-user PCs). */
@@ -476,7 +481,7 @@ export declare class Client {
      * made when none is given), so a print re-sent after a reconnect never
      * prints twice.
      */
-    print(labelOrRaw: Label | TemplateRef | Raw, options?: PrintOptions): Promise<Job>;
+    print(labelOrRaw: Label | TemplateRef | DocumentRef | Raw, options?: PrintOptions): Promise<Job>;
     /** One job (this page's own). */
     job(id: string): Promise<Job>;
     /** This page's jobs, newest first: filter {state?, printer?, limit?}. */
@@ -496,8 +501,8 @@ export declare class Client {
     waitJob(id: string, options?: {
         timeout?: number;
     }): Promise<Job>;
-    /** A PNG of the label as a data: URL. */
-    preview(label: Label, options?: {
+    /** A PNG of the label, or of a document's pages one under another, as a data: URL. */
+    preview(label: Label | DocumentRef, options?: {
         dpi?: number;
     }): Promise<string>;
     /** Calls any method of the agent's JSON-RPC API. It is not re-sent after a reconnect. */

@@ -13,11 +13,18 @@
 // waiters) that reads best whole; finding the agent is in agent.ts, print
 // parameters in params.ts, the wire's shapes in types.ts.
 
-import type { AgentInfo, ConnectOptions, ErrorReason, Job, JobFilter, Label, LabelProblem, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
+import { documentFrom as readDocument } from "./document";
+import type { AgentInfo, ConnectOptions, Document, DocumentOptions, DocumentRef, ErrorReason, Job, JobFilter, Label, LabelProblem, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
 import { openSocket, probe, type Options, type Socket } from "./agent";
 import { printParams, invalid, closedError, utf8Length, PRINT_OPTIONS } from "./params";
 
 export type * from "./types";
+
+/**
+ * Reads a PDF, PNG or JPEG (a Blob or File, bytes, or a URL of this page's
+ * own origin) into print()'s argument: print(await documentFrom(blob)).
+ */
+export const documentFrom: (source: Blob | ArrayBuffer | ArrayBufferView | string | URL, options?: DocumentOptions) => Promise<DocumentRef> = readDocument;
 
 export const VERSION: string = "1.0.0";
 export const PROTOCOL: number = 1;
@@ -224,7 +231,7 @@ export class Client {
    * made when none is given), so a print re-sent after a reconnect never
    * prints twice.
    */
-  print(labelOrRaw: Label | TemplateRef | Raw, options?: PrintOptions): Promise<Job> {
+  print(labelOrRaw: Label | TemplateRef | DocumentRef | Raw, options?: PrintOptions): Promise<Job> {
     let params, timeout;
     try {
       const o = options || {};
@@ -299,9 +306,10 @@ export class Client {
     });
   }
 
-  /** A PNG of the label as a data: URL. */
-  async preview(label: Label, options?: { dpi?: number }): Promise<string> {
-    const params: { label: Label; dpi?: number } = { label };
+  /** A PNG of the label, or of a document's pages one under another, as a data: URL. */
+  async preview(label: Label | DocumentRef, options?: { dpi?: number }): Promise<string> {
+    const params: { label?: Label; document?: Document; dpi?: number } =
+      "document" in label ? { document: label.document } : { label };
     if (options && options.dpi) params.dpi = options.dpi;
     const r = await this._request("labels.preview", params, { resend: true });
     return "data:" + r.contentType + ";base64," + r.png;
