@@ -110,8 +110,10 @@ func TestLaggingSubscriberGets1008(t *testing.T) {
 		}
 		got++
 	}
-	if got == 0 || got >= sent {
-		t.Fatalf("a lagging client got %d of %d events before the close", got, sent)
+	// How many whole events arrive before the close depends on when the
+	// connection's writer ran (none, on a busy machine); never all of them.
+	if got >= sent {
+		t.Fatalf("a lagging client got all %d events: it was never closed", sent)
 	}
 }
 
