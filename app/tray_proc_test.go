@@ -40,13 +40,15 @@ type appProc struct {
 	err    error
 }
 
-// childEnv is this process's environment without what the tests set.
+// childEnv is this process's environment without what the tests set
+// (the locale too: the menu's language follows it, so a test sets it).
 func childEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch {
-		case strings.HasPrefix(k, "LABELBRIDGE_"), strings.HasPrefix(k, "DBUS_"), strings.HasPrefix(k, "XDG_"), k == "BROWSER", k == "DISPLAY", k == "WAYLAND_DISPLAY":
+		case strings.HasPrefix(k, "LABELBRIDGE_"), strings.HasPrefix(k, "DBUS_"), strings.HasPrefix(k, "XDG_"), k == "BROWSER", k == "DISPLAY", k == "WAYLAND_DISPLAY",
+			k == "LANG", k == "LANGUAGE", strings.HasPrefix(k, "LC_"):
 			continue
 		}
 		env = append(env, kv)

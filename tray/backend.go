@@ -31,4 +31,8 @@ type Options struct {
 	// OS refuses the icon, e.g. Windows without a desktop, it is never
 	// called and Run does not return: see the app's watchdog.)
 	OnReady func()
+	// Locale picks the menu's language ("ko_KR.UTF-8", "ko", "en"); ""
+	// uses the operating system's (i18n.Detect). Languages without a
+	// catalog get English.
+	Locale string
 }

@@ -1,5 +1,7 @@
 package tray
 
+import "github.com/labelbridge/labelbridge/tray/i18n"
+
 // Fleet is the agent's connection to the customer's MQTT broker as the
 // tray shows it (zero: no broker configured).
 type Fleet struct {
@@ -15,53 +17,44 @@ type Fleet struct {
 type FleetMenu struct {
 	Show       bool
 	Line       string // "Fleet: connected to broker.example"
-	PauseLabel string // LabelFleetPause or LabelFleetResume
+	Paused     bool   // the pause item resumes
+	PauseLabel string // "Pause fleet connection" or "Resume fleet connection"
 	// PauseEnabled is false while the connection is turned off.
 	PauseEnabled bool
-	OnLabel      string // LabelFleetOff or LabelFleetOn
+	Off          bool   // the on/off item turns it on
+	OnLabel      string // "Turn off fleet connection" or "Turn on fleet connection"
 }
 
-// Labels of the fleet items.
-const (
-	LabelFleetPause  = "Pause fleet connection"
-	LabelFleetResume = "Resume fleet connection"
-	LabelFleetOff    = "Turn off fleet connection"
-	LabelFleetOn     = "Turn on fleet connection"
-)
-
-// fleetMenu is the fleet part of the menu for a status: a pure function.
-func fleetMenu(f Fleet) FleetMenu {
+// fleetMenu is the fleet part of the menu for a status in c's language: a
+// pure function.
+func fleetMenu(f Fleet, c *i18n.Catalog) FleetMenu {
 	if !f.Configured {
 		return FleetMenu{}
 	}
-	m := FleetMenu{Show: true, PauseLabel: LabelFleetPause, PauseEnabled: true, OnLabel: LabelFleetOff}
+	m := FleetMenu{Show: true, PauseLabel: c.T("fleet.pause"), PauseEnabled: true, OnLabel: c.T("fleet.turnOff")}
 	switch f.State {
-	case "connected":
-		m.Line = "Fleet: connected to " + f.Broker
-	case "connecting":
-		m.Line = "Fleet: connecting to " + f.Broker + "…"
-	case "disconnected":
-		m.Line = "Fleet: cannot reach " + f.Broker + " (retrying)"
+	case "connected", "connecting", "disconnected":
+		m.Line = c.T("fleet."+f.State, "broker", f.Broker)
 	case "paused":
-		m.Line = "Fleet: paused"
-		m.PauseLabel = LabelFleetResume
+		m.Line = c.T("fleet.paused")
+		m.Paused, m.PauseLabel = true, c.T("fleet.resume")
 	default:
-		m.Line = "Fleet: off"
-		m.OnLabel = LabelFleetOn
+		m.Line = c.T("fleet.off")
+		m.Off, m.OnLabel = true, c.T("fleet.turnOn")
 		m.PauseEnabled = false
 	}
 	return m
 }
 
 // fleetAttention says why the fleet connection needs a look ("" if not).
-func fleetAttention(f Fleet) string {
+func fleetAttention(f Fleet, c *i18n.Catalog) string {
 	switch {
 	case !f.Configured:
 		return ""
 	case f.State == "disconnected":
-		return "fleet broker " + f.Broker + " unreachable"
+		return c.T("fleet.why.unreachable", "broker", f.Broker)
 	case f.State == "paused":
-		return "fleet connection paused"
+		return c.T("fleet.why.paused")
 	}
 	return ""
 }

@@ -8,16 +8,17 @@ import "fyne.io/systray"
 func (u *ui) buildFleet() {
 	// No separator of its own: systray cannot hide one, and with no broker
 	// configured it would stand next to the next one (two lines in a row).
-	u.fleetLine = systray.AddMenuItem("Fleet", "The connection to your company's MQTT broker (central printing)")
+	c := u.cat
+	u.fleetLine = systray.AddMenuItem(c.T("fleet.title"), c.T("fleet.tip"))
 	u.fleetLine.Disable()
-	u.fleetPause = systray.AddMenuItem(LabelFleetPause, "Stop taking jobs from the broker until you resume (local printing goes on)")
+	u.fleetPause = systray.AddMenuItem(c.T("fleet.pause"), c.T("fleet.pause.tip"))
 	u.forward(u.fleetPause, action{kind: actToggleFleetPause})
-	u.fleetOn = systray.AddMenuItem(LabelFleetOff, "Turn the broker connection off or on, also after a restart")
+	u.fleetOn = systray.AddMenuItem(c.T("fleet.turnOff"), c.T("fleet.on.tip"))
 	u.forward(u.fleetOn, action{kind: actToggleFleetOn})
 	for _, it := range []*systray.MenuItem{u.fleetLine, u.fleetPause, u.fleetOn} {
 		it.Hide()
 	}
-	u.shown.Fleet = FleetMenu{Line: "Fleet", PauseLabel: LabelFleetPause, PauseEnabled: true, OnLabel: LabelFleetOff}
+	u.shown.Fleet = FleetMenu{Line: c.T("fleet.title"), PauseLabel: c.T("fleet.pause"), PauseEnabled: true, OnLabel: c.T("fleet.turnOff")}
 }
 
 // applyFleet changes only the fleet items that differ.
@@ -53,16 +54,21 @@ func (u *ui) applyFleet(m, old FleetMenu) {
 }
 
 // doFleet runs a click on a fleet item.
-func (u *ui) doFleet(kind actionKind) (string, error) {
+func (u *ui) doFleet(kind actionKind) {
 	f := u.shown.Fleet
 	if !f.Show {
-		return "", nil
+		return
 	}
 	if kind == actToggleFleetPause {
 		if !f.PauseEnabled {
-			return "", nil
+			return
 		}
-		return "pause or resume the fleet connection", u.b.SetFleetPaused(f.PauseLabel == LabelFleetPause)
+		if err := u.b.SetFleetPaused(!f.Paused); err != nil {
+			u.log.Warn("tray: could not pause or resume the fleet connection", "err", err)
+		}
+		return
 	}
-	return "turn the fleet connection on or off", u.b.SetFleetEnabled(f.OnLabel == LabelFleetOn)
+	if err := u.b.SetFleetEnabled(f.Off); err != nil {
+		u.log.Warn("tray: could not turn the fleet connection on or off", "err", err)
+	}
 }

@@ -6,8 +6,9 @@
 package tray
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/labelbridge/labelbridge/tray/i18n"
 )
 
 // Icon is the tray icon's state.
@@ -20,17 +21,11 @@ const (
 	Attention             // someone should look: paused, held jobs, a site waiting, a printer offline
 )
 
-// String is the state's word, as the tooltip says it and as the icon
-// files are named (assets/icons/idle.png …).
-func (i Icon) String() string {
-	switch i {
-	case Printing:
-		return "printing"
-	case Attention:
-		return "needs attention"
-	}
-	return "idle"
-}
+// String is the state's word in English, as the tooltip says it.
+func (i Icon) String() string { return i.in(i18n.For(i18n.Fallback)) }
+
+// in is the state's word in c's language.
+func (i Icon) in(c *i18n.Catalog) string { return c.T("icon." + i.file()) }
 
 // file is the icon's file name without extension.
 func (i Icon) file() string {
@@ -88,13 +83,14 @@ type PrinterItem struct {
 	Checked bool
 }
 
-// Menu is what the tray shows for a Status.
+// Menu is what the tray shows for a Status, in one language.
 type Menu struct {
 	Icon         Icon
 	Tooltip      string
 	StatusLine   string
 	Printers     []PrinterItem
-	PauseLabel   string
+	Paused       bool   // the pause item resumes
+	PauseLabel   string // "Pause printing" or "Resume printing"
 	SitesLabel   string
 	ShowSites    bool
 	StartAtLogin bool
@@ -104,34 +100,25 @@ type Menu struct {
 	Fleet               FleetMenu
 }
 
-// Fixed labels of the menu.
-const (
-	LabelDefaultPrinter = "Default printer"
-	LabelOpenPanel      = "Open printers panel"
-	LabelOpenQueue      = "Open print queue"
-	LabelPause          = "Pause printing"
-	LabelResume         = "Resume printing"
-	LabelStartAtLogin   = "Start at login"
-	LabelQuit           = "Quit"
-)
-
-// menuFor is the menu for a status: a pure function.
-func menuFor(s Status) Menu {
+// menuFor is the menu for a status in c's language: a pure function. Every
+// word comes from the catalog (tray/i18n).
+func menuFor(s Status, c *i18n.Catalog) Menu {
 	m := Menu{
 		Icon:                iconFor(s),
-		StatusLine:          statusLine(s),
-		PauseLabel:          LabelPause,
+		StatusLine:          statusLine(s, c),
+		Paused:              s.Paused,
+		PauseLabel:          c.T("menu.pause"),
 		ShowSites:           s.PendingSites > 0,
 		StartAtLogin:        s.StartAtLogin && s.StartAtLoginSupported,
 		StartAtLoginEnabled: s.StartAtLoginSupported,
-		VersionLine:         "Labelbridge " + displayVersion(s.Version),
-		Fleet:               fleetMenu(s.Fleet),
+		VersionLine:         c.T("menu.version", "version", displayVersion(s.Version, c)),
+		Fleet:               fleetMenu(s.Fleet, c),
 	}
 	if s.Paused {
-		m.PauseLabel = LabelResume
+		m.PauseLabel = c.T("menu.resume")
 	}
 	if s.PendingSites > 0 {
-		m.SitesLabel = fmt.Sprintf("Sites waiting for approval (%d)", s.PendingSites)
+		m.SitesLabel = c.T("menu.sites", "n", s.PendingSites)
 	}
 	for _, p := range s.Printers {
 		label := p.Name
@@ -139,22 +126,22 @@ func menuFor(s Status) Menu {
 			label = p.ID
 		}
 		if p.Offline {
-			label += " (offline)"
+			label = c.T("printer.offline", "name", label)
 		}
 		m.Printers = append(m.Printers, PrinterItem{ID: p.ID, Label: label, Checked: p.Default})
 	}
-	m.Tooltip = "Labelbridge: " + m.Icon.String()
-	if why := attentionReasons(s); m.Icon == Attention && len(why) > 0 {
-		m.Tooltip += " (" + strings.Join(why, "; ") + ")"
+	m.Tooltip = c.T("tooltip", "state", m.Icon.in(c))
+	if why := attentionReasons(s, c); m.Icon == Attention && len(why) > 0 {
+		m.Tooltip = c.T("tooltip.why", "tooltip", m.Tooltip, "why", strings.Join(why, c.T("list.sep")))
 	} else {
-		m.Tooltip += " · " + m.StatusLine
+		m.Tooltip = c.T("tooltip.line", "tooltip", m.Tooltip, "line", m.StatusLine)
 	}
 	return m
 }
 
 func iconFor(s Status) Icon {
 	switch {
-	case len(attentionReasons(s)) > 0:
+	case len(attentionReasons(s, i18n.For(i18n.Fallback))) > 0:
 		return Attention
 	case s.QueuedJobs > 0:
 		return Printing
@@ -163,47 +150,40 @@ func iconFor(s Status) Icon {
 }
 
 // attentionReasons says, in short words, why the tray needs attention.
-func attentionReasons(s Status) []string {
+func attentionReasons(s Status, c *i18n.Catalog) []string {
 	var why []string
 	if s.Paused {
-		why = append(why, "printing is paused")
+		why = append(why, c.T("why.paused"))
 	}
 	if s.HeldJobs > 0 {
-		why = append(why, plural(s.HeldJobs, "job", "jobs")+" held")
+		why = append(why, c.N("why.held", s.HeldJobs))
 	}
 	if s.PendingSites > 0 {
-		why = append(why, plural(s.PendingSites, "site", "sites")+" waiting for approval")
+		why = append(why, c.N("why.sites", s.PendingSites))
 	}
-	if f := fleetAttention(s.Fleet); f != "" {
+	if f := fleetAttention(s.Fleet, c); f != "" {
 		why = append(why, f)
 	}
 	return append(why, s.Problems...)
 }
 
 // statusLine is "3 printers · 2 jobs queued".
-func statusLine(s Status) string {
-	jobs := "no jobs queued"
+func statusLine(s Status, c *i18n.Catalog) string {
+	jobs := c.T("jobs.none")
 	if s.QueuedJobs > 0 {
-		jobs = plural(s.QueuedJobs, "job", "jobs") + " queued"
+		jobs = c.N("jobs", s.QueuedJobs)
 	}
-	line := plural(len(s.Printers), "printer", "printers") + " · " + jobs
+	parts := []string{c.N("printers", len(s.Printers)), jobs}
 	if s.Paused {
-		line += " · paused"
+		parts = append(parts, c.T("status.paused"))
 	}
-	return line
+	return strings.Join(parts, c.T("line.sep"))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func displayVersion(v string) string {
+func displayVersion(v string, c *i18n.Catalog) string {
 	switch {
 	case v == "":
-		return "(unknown version)"
+		return c.T("menu.version.unknown")
 	case v[0] >= '0' && v[0] <= '9':
 		return "v" + v
 	}

@@ -28,7 +28,7 @@ func TestMenuFor(t *testing.T) {
 						{ID: "virtual", Label: "Virtual printer", Checked: true},
 						{ID: "net:10.0.0.5:9100", Label: "Dock printer"},
 					},
-					PauseLabel: LabelPause, StartAtLogin: true, StartAtLoginEnabled: true, VersionLine: "Labelbridge v1.2.0",
+					PauseLabel: "Pause printing", StartAtLogin: true, StartAtLoginEnabled: true, VersionLine: "Labelbridge v1.2.0",
 				}
 				if !reflect.DeepEqual(m, want) {
 					t.Fatalf("got  %+v\nwant %+v", m, want)
@@ -56,7 +56,7 @@ func TestMenuFor(t *testing.T) {
 			in:   Status{Printers: two, Paused: true, QueuedJobs: 3, HeldJobs: 3},
 			check: func(t *testing.T, m Menu) {
 				expect(t, m.Icon, Attention)
-				expect(t, m.PauseLabel, LabelResume)
+				expect(t, m.PauseLabel, "Resume printing")
 				expect(t, m.StatusLine, "2 printers · 3 jobs queued · paused")
 				expect(t, m.Tooltip, "Labelbridge: needs attention (printing is paused; 3 jobs held)")
 			},
@@ -109,7 +109,7 @@ func TestMenuFor(t *testing.T) {
 			in:   Status{Version: "dev"},
 			check: func(t *testing.T, m Menu) {
 				expect(t, m.VersionLine, "Labelbridge dev")
-				expect(t, menuFor(Status{}).VersionLine, "Labelbridge (unknown version)")
+				expect(t, menuFor(Status{}, en).VersionLine, "Labelbridge (unknown version)")
 			},
 		},
 		{
@@ -126,7 +126,7 @@ func TestMenuFor(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.check(t, menuFor(tt.in))
+			tt.check(t, menuFor(tt.in, en))
 		})
 	}
 }
@@ -141,7 +141,7 @@ func expect[T comparable](t *testing.T, got, want T) {
 func TestTooltipUsesTheIconWords(t *testing.T) {
 	t.Parallel()
 	for _, s := range []Status{{}, {QueuedJobs: 1}, {Paused: true}} {
-		m := menuFor(s)
+		m := menuFor(s, en)
 		if !strings.HasPrefix(m.Tooltip, "Labelbridge: "+m.Icon.String()) {
 			t.Errorf("tooltip %q does not start with the icon's word %q", m.Tooltip, m.Icon)
 		}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"fyne.io/systray"
+
+	"github.com/labelbridge/labelbridge/tray/i18n"
 )
 
 // minRefreshGap bounds how often a burst of changes (a stream of job
@@ -22,11 +24,16 @@ func Run(ctx context.Context, b Backend, opt Options) error {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	u := &ui{b: b, log: opt.Logger, actions: make(chan action, 32)}
+	locale := opt.Locale
+	if locale == "" {
+		locale = i18n.Detect()
+	}
+	u := &ui{b: b, log: opt.Logger, actions: make(chan action, 32), cat: i18n.For(locale)}
+	u.log.Info("tray menu language", "lang", u.cat.Lang, "locale", locale)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	loopDone := make(chan struct{})
-	primeIcon(menuFor(b.Status()))
+	primeIcon(menuFor(b.Status(), u.cat))
 	systray.Run(func() {
 		u.build()
 		if opt.OnReady != nil {
@@ -68,6 +75,7 @@ type ui struct {
 	b       Backend
 	log     *slog.Logger
 	actions chan action
+	cat     *i18n.Catalog // the menu's language
 
 	shown        Menu
 	iconShown    bool
@@ -86,26 +94,27 @@ type ui struct {
 // build makes the items in menu order, then shows the current status.
 func (u *ui) build() {
 	platformSetup()
-	m := menuFor(u.b.Status())
+	m := menuFor(u.b.Status(), u.cat)
+	c := u.cat
 	u.status = systray.AddMenuItem(m.StatusLine, "")
 	u.status.Disable()
 	systray.AddSeparator()
-	u.printers = systray.AddMenuItem(LabelDefaultPrinter, "Where pages print when they do not name a printer")
-	u.forward(systray.AddMenuItem(LabelOpenPanel, "Printers, print queue and sites in your browser"), action{kind: actOpenPanel})
-	u.forward(systray.AddMenuItem(LabelOpenQueue, "The print queue in your browser"), action{kind: actOpenQueue})
+	u.printers = systray.AddMenuItem(c.T("menu.defaultPrinter"), c.T("menu.defaultPrinter.tip"))
+	u.forward(systray.AddMenuItem(c.T("menu.openPanel"), c.T("menu.openPanel.tip")), action{kind: actOpenPanel})
+	u.forward(systray.AddMenuItem(c.T("menu.openQueue"), c.T("menu.openQueue.tip")), action{kind: actOpenQueue})
 	systray.AddSeparator()
-	u.pause = systray.AddMenuItem(m.PauseLabel, "Hold every new job until printing is resumed")
+	u.pause = systray.AddMenuItem(m.PauseLabel, c.T("menu.pause.tip"))
 	u.forward(u.pause, action{kind: actTogglePause})
-	u.sites = systray.AddMenuItem("Sites waiting for approval", "Web sites that tried to print: allow or deny them in the panel")
+	u.sites = systray.AddMenuItem(c.T("menu.sites", "n", 0), c.T("menu.sites.tip"))
 	u.forward(u.sites, action{kind: actOpenSites})
-	u.startAtLogin = systray.AddMenuItemCheckbox(LabelStartAtLogin, "Start Labelbridge when you log in", m.StartAtLogin)
+	u.startAtLogin = systray.AddMenuItemCheckbox(c.T("menu.startAtLogin"), c.T("menu.startAtLogin.tip"), m.StartAtLogin)
 	u.forward(u.startAtLogin, action{kind: actToggleStartAtLogin})
 	u.buildFleet()
 	systray.AddSeparator()
 	u.version = systray.AddMenuItem(m.VersionLine, "")
 	u.version.Disable()
-	u.forward(systray.AddMenuItem(LabelQuit, "Stop Labelbridge: queued jobs are kept and print on the next start"), action{kind: actQuit})
-	u.shown = Menu{StatusLine: m.StatusLine, PauseLabel: m.PauseLabel, StartAtLogin: m.StartAtLogin, StartAtLoginEnabled: true, VersionLine: m.VersionLine, ShowSites: true}
+	u.forward(systray.AddMenuItem(c.T("menu.quit"), c.T("menu.quit.tip")), action{kind: actQuit})
+	u.shown = Menu{StatusLine: m.StatusLine, Paused: m.Paused, PauseLabel: m.PauseLabel, StartAtLogin: m.StartAtLogin, StartAtLoginEnabled: true, VersionLine: m.VersionLine, ShowSites: true}
 	u.apply(m)
 }
 
@@ -162,41 +171,38 @@ func (u *ui) loop(ctx context.Context) {
 	}
 }
 
-func (u *ui) refresh() { u.apply(menuFor(u.b.Status())) }
+func (u *ui) refresh() { u.apply(menuFor(u.b.Status(), u.cat)) }
 
 func (u *ui) do(a action) {
-	var err error
-	what := ""
 	switch a.kind {
 	case actSetDefault:
 		if a.slot >= len(u.shown.Printers) {
 			return // the list changed under the click
 		}
 		id := u.shown.Printers[a.slot].ID
-		what = "set the default printer to " + id
-		err = u.b.SetDefaultPrinter(id)
-		if err == nil {
-			u.log.Info("default printer set from the tray", "printer", id)
+		if err := u.b.SetDefaultPrinter(id); err != nil {
+			u.log.Warn("tray: could not set the default printer", "printer", id, "err", err)
+			return
 		}
+		u.log.Info("default printer set from the tray", "printer", id)
 	case actOpenPanel, actOpenQueue, actOpenSites:
 		page := map[actionKind]Page{actOpenPanel: PagePrinters, actOpenQueue: PageQueue, actOpenSites: PageSites}[a.kind]
-		what = "open the panel"
-		err = OpenURL(u.b.PanelURL(page))
+		if err := OpenURL(u.b.PanelURL(page)); err != nil {
+			u.log.Warn("tray: could not open the panel", "err", err)
+		}
 	case actTogglePause:
-		paused := u.shown.PauseLabel == LabelResume
-		what = "pause or resume printing"
-		err = u.b.SetPaused(!paused)
+		if err := u.b.SetPaused(!u.shown.Paused); err != nil {
+			u.log.Warn("tray: could not pause or resume printing", "err", err)
+		}
 	case actToggleStartAtLogin:
 		if !u.shown.StartAtLoginEnabled {
 			return
 		}
-		what = "change Start at login"
-		err = u.b.SetStartAtLogin(!u.shown.StartAtLogin)
+		if err := u.b.SetStartAtLogin(!u.shown.StartAtLogin); err != nil {
+			u.log.Warn("tray: could not change Start at login", "err", err)
+		}
 	case actToggleFleetPause, actToggleFleetOn:
-		what, err = u.doFleet(a.kind)
-	}
-	if err != nil {
-		u.log.Warn("tray: could not "+what, "err", err)
+		u.doFleet(a.kind)
 	}
 }
 
@@ -219,7 +225,7 @@ func (u *ui) apply(m Menu) {
 	}
 	for i, p := range m.Printers {
 		if i >= len(u.slots) {
-			item := u.printers.AddSubMenuItemCheckbox(p.Label, "Make this the default printer", p.Checked)
+			item := u.printers.AddSubMenuItemCheckbox(p.Label, u.cat.T("menu.printer.tip"), p.Checked)
 			u.slots = append(u.slots, item)
 			u.forward(item, action{kind: actSetDefault, slot: i})
 			continue
