@@ -19,17 +19,6 @@ type Spooler interface {
 	SubmitContext(ctx context.Context, req printing.Request) <-chan printing.SubmitResult
 }
 
-// Documents prints pixel documents (PDF, images) on label printers: the
-// document printing package, when the agent has it. Nil: pixel printing
-// answers that it is not supported.
-type Documents interface {
-	// Supports reports whether format ("pdf", "image", "html") can be printed.
-	Supports(format string) bool
-	// Request builds the print request of one document for printer
-	// (data is the document's bytes).
-	Request(ctx context.Context, printer printing.Printer, format string, data []byte) (printing.Request, error)
-}
-
 // Handler answers QZ Tray calls for one listener.
 type Handler struct {
 	sp      Spooler

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -38,6 +37,7 @@ type printParams struct {
 		Copies   *float64        `json:"copies"`
 		JobName  *string         `json:"jobName"`
 		Encoding json.RawMessage `json:"encoding"`
+		pixelOptions
 	} `json:"options"`
 	Data []json.RawMessage `json:"data"`
 }
@@ -47,82 +47,66 @@ type printParams struct {
 type item struct {
 	Type, Format, Flavor string
 	Data                 string
+	PageRanges           string // options.pageRanges of a pdf item
 }
 
-// print builds the job's bytes and submits them; it returns once the job
-// is durably stored (or refused).
+// print builds the jobs and submits them in order; it returns once each is
+// durably stored (or at the first refused). A raw print is one job; a
+// pixel print is one document job per data item.
 func (h *Handler) print(ctx context.Context, origin string, m Message) error {
-	req, err := h.buildPrint(m)
+	reqs, err := h.buildPrint(m)
 	if err != nil {
 		return err
 	}
-	req.Origin = origin
-	select {
-	case res := <-h.sp.SubmitContext(ctx, req):
-		if res.Err != nil {
-			return res.Err
+	for i, req := range reqs {
+		req.Origin = origin
+		select {
+		case res := <-h.sp.SubmitContext(ctx, req):
+			if res.Err != nil {
+				if len(reqs) > 1 {
+					return fmt.Errorf("data[%d] (items before it are queued; sending the same message again prints only the rest): %w", i, res.Err)
+				}
+				return res.Err
+			}
+			h.log.Debug("QZ Tray: job stored", "origin", origin, "printer", req.Printer, "job", res.Job.ID,
+				"bytes", len(req.Raw)+len(req.Document), "existing", res.Existing)
+		case <-ctx.Done():
+			return errorf("the print was not stored in time: %v", ctx.Err())
 		}
-		h.log.Debug("QZ Tray: job stored", "origin", origin, "printer", req.Printer, "job", res.Job.ID,
-			"bytes", len(req.Raw), "existing", res.Existing)
-		return nil
-	case <-ctx.Done():
-		return errorf("the print was not stored in time: %v", ctx.Err())
 	}
+	return nil
 }
 
-// buildPrint turns a print message into a raw job request (no origin).
-func (h *Handler) buildPrint(m Message) (printing.Request, error) {
+// buildPrint turns a print message into job requests (no origin): one raw
+// job, or one document job per pixel item.
+func (h *Handler) buildPrint(m Message) ([]printing.Request, error) {
 	var p printParams
 	if err := json.Unmarshal(m.Params, &p); err != nil {
-		return printing.Request{}, errorf("print: params must be {\"printer\", \"options\", \"data\"}: %v", err)
+		return nil, errorf("print: params must be {\"printer\", \"options\", \"data\"}: %v", err)
 	}
 	if p.Printer == nil {
-		return printing.Request{}, callError(errNoPrinter)
+		return nil, callError(errNoPrinter)
 	}
 	printer, err := h.resolve(p.Printer.Name, p.Printer.Host, p.Printer.Port, p.Printer.File)
 	if err != nil {
-		return printing.Request{}, err
+		return nil, err
 	}
 	if len(p.Data) == 0 {
-		return printing.Request{}, callError("No commands found to send to the printer")
+		return nil, callError("No commands found to send to the printer")
 	}
 	if len(p.Data) > maxItems {
-		return printing.Request{}, errorf("the print has %d data items, over the limit of %d: join them into fewer items", len(p.Data), maxItems)
+		return nil, errorf("the print has %d data items, over the limit of %d: join them into fewer items", len(p.Data), maxItems)
 	}
 	items := make([]item, len(p.Data))
 	for i, raw := range p.Data {
 		if items[i], err = decodeItem(raw); err != nil {
-			return printing.Request{}, fmt.Errorf("data[%d]: %w", i, err)
+			return nil, fmt.Errorf("data[%d]: %w", i, err)
 		}
-	}
-	if t := items[0].Type; t != "RAW" { // the first item decides the job's type, as in QZ Tray
-		if t == "PIXEL" {
-			return printing.Request{}, errorf("pixel printing (%s) is not supported by Labelbridge yet: send the label as raw printer commands (ZPL, TSPL, EPL or ESC/POS) with type \"raw\"", strings.ToLower(items[0].Format))
-		}
-		return printing.Request{}, errorf("data[0].type: %q is not a QZ Tray print type (raw or pixel)", strings.ToLower(t))
-	}
-	enc, err := encodingOf(p.Options.Encoding)
-	if err != nil {
-		return printing.Request{}, err
-	}
-	var buf bytes.Buffer
-	for i, it := range items {
-		b, err := it.bytes(enc)
-		if err != nil {
-			return printing.Request{}, fmt.Errorf("data[%d]: %w", i, err)
-		}
-		buf.Write(b)
-		if buf.Len() > h.opt.MaxJobBytes {
-			return printing.Request{}, errorf("the print is over the limit of %d bytes", h.opt.MaxJobBytes)
-		}
-	}
-	if buf.Len() == 0 {
-		return printing.Request{}, callError("No commands found to send to the printer")
 	}
 	copies := 1
 	if c := p.Options.Copies; c != nil {
 		if *c != math.Trunc(*c) || *c < 1 || *c > 1e6 {
-			return printing.Request{}, errorf("options.copies: must be a whole number of 1 or more, got %v", *c)
+			return nil, errorf("options.copies: must be a whole number of 1 or more, got %v", *c)
 		}
 		copies = int(*c)
 	}
@@ -130,14 +114,44 @@ func (h *Handler) buildPrint(m Message) (printing.Request, error) {
 	if p.Options.JobName != nil && *p.Options.JobName != "" {
 		title = *p.Options.JobName
 	}
+	switch t := items[0].Type; t { // the first item decides the job's type, as in QZ Tray
+	case "RAW":
+	case "PIXEL":
+		for i, it := range items {
+			if it.Type != "PIXEL" {
+				return nil, errorf("data[%d]: a %s item cannot be mixed into a pixel print", i, strings.ToLower(it.Type))
+			}
+		}
+		return h.buildPixel(m, &p, printer, items, copies, title)
+	default:
+		return nil, errorf("data[0].type: %q is not a QZ Tray print type (raw or pixel)", strings.ToLower(t))
+	}
+	enc, err := encodingOf(p.Options.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	for i, it := range items {
+		b, err := it.bytes(enc)
+		if err != nil {
+			return nil, fmt.Errorf("data[%d]: %w", i, err)
+		}
+		buf.Write(b)
+		if buf.Len() > h.opt.MaxJobBytes {
+			return nil, errorf("the print is over the limit of %d bytes", h.opt.MaxJobBytes)
+		}
+	}
+	if buf.Len() == 0 {
+		return nil, callError("No commands found to send to the printer")
+	}
 	lang := ""
 	if bytes.Contains(bytes.ToUpper(buf.Bytes()), []byte("^XA")) {
 		lang = "zpl" // so a non-ZPL printer refuses it (language_mismatch)
 	}
-	return printing.Request{
+	return []printing.Request{{
 		Printer: printer.ID, Title: title, Copies: copies, Raw: buf.Bytes(), Language: lang,
 		IdempotencyKey: IdempotencyKey(m),
-	}, nil
+	}}, nil
 }
 
 // IdempotencyKey keys a print message: the same uid, timestamp and params
@@ -196,9 +210,16 @@ func decodeItem(raw json.RawMessage) (item, error) {
 	var o struct {
 		Type, Format, Flavor *string
 		Data                 *string
+		Options              json.RawMessage
 	}
 	if err := json.Unmarshal(raw, &o); err != nil {
-		return item{}, errors.New("must be a string or {type?, format?, flavor?, data} with string values")
+		return item{}, errors.New("must be a string or {type?, format?, flavor?, data, options?} with string values")
+	}
+	var opt struct {
+		PageRanges *string `json:"pageRanges"`
+	}
+	if len(o.Options) > 0 && json.Unmarshal(o.Options, &opt) != nil {
+		return item{}, errors.New(`options: must be an object; options.pageRanges a string like "1-3,5"`)
 	}
 	up := func(p *string) string {
 		if p == nil {
@@ -223,12 +244,15 @@ func decodeItem(raw json.RawMessage) (item, error) {
 		it.Format = map[string]string{"RAW": "COMMAND", "PIXEL": "IMAGE"}[it.Type]
 	}
 	if it.Flavor == "" {
-		it.Flavor = "PLAIN"
+		it.Flavor = map[string]string{"RAW": "PLAIN", "PIXEL": "FILE"}[it.Type] // QZ Tray's defaults
 	}
 	if o.Data == nil {
 		return item{}, errors.New("data: missing (the printer commands, as a string)")
 	}
 	it.Data = *o.Data
+	if opt.PageRanges != nil {
+		it.PageRanges = *opt.PageRanges
+	}
 	return it, nil
 }
 
@@ -252,13 +276,7 @@ func (it item) bytes(enc encoding.Encoding) ([]byte, error) {
 	case "PLAIN":
 		return encode(enc, it.Data)
 	case "BASE64":
-		s := clean(it.Data)
-		for _, e := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			if b, err := e.DecodeString(s); err == nil {
-				return b, nil
-			}
-		}
-		return nil, errors.New("flavor base64: the data is not base64")
+		return decodeBase64(it.Data)
 	case "HEX":
 		b, err := hex.DecodeString(strings.TrimPrefix(strings.TrimPrefix(clean(it.Data), "0x"), "0X"))
 		if err != nil {

@@ -53,7 +53,6 @@ func TestBuildPrint(t *testing.T) {
 		{"file printer refused", `{"printer":{"file":"/tmp/x"},"data":["x"]}`, "", "", 0, "", "", "printing to a file is not supported"},
 		{"no data", `{"printer":{"name":"zebra"},"data":[]}`, "", "", 0, "", "", "No commands found to send to the printer"},
 		{"only empty strings", `{"printer":{"name":"zebra"},"data":["",""]}`, "", "", 0, "", "", "No commands found"},
-		{"pixel", `{"printer":{"name":"zebra"},"data":[{"type":"pixel","format":"pdf","data":"JVBER"}]}`, "", "", 0, "", "", "pixel printing (pdf) is not supported by Labelbridge yet"},
 		{"2.0 pixel type html", `{"printer":{"name":"zebra"},"data":[{"type":"html","data":"<b>x</b>"}]}`, "", "", 0, "", "", "pixel printing (html) is not supported"},
 		{"raw image conversion", `{"printer":{"name":"zebra"},"data":[{"type":"raw","format":"image","flavor":"base64","data":"iVBO"}]}`, "", "", 0, "", "", `raw format "image"`},
 		{"file flavor", `{"printer":{"name":"zebra"},"data":[{"type":"raw","format":"command","flavor":"file","data":"http://x/a.zpl"}]}`, "", "", 0, "", "", `data[0]: flavor "file" reads a file or URL`},
@@ -75,7 +74,7 @@ func TestBuildPrint(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testSession(testPrinters(), true)
-			req, err := s.h.buildPrint(Message{Call: "print", UID: "u", Params: []byte(tt.params)})
+			reqs, err := s.h.buildPrint(Message{Call: "print", UID: "u", Params: []byte(tt.params)})
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.err)
@@ -85,6 +84,10 @@ func TestBuildPrint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want one raw job", len(reqs))
+			}
+			req := reqs[0]
 			if req.Printer != tt.printer || string(req.Raw) != tt.raw || req.Copies != tt.copies || req.Title != tt.title || req.Language != tt.lang {
 				t.Errorf("got printer %q raw %q copies %d title %q lang %q, want %q %q %d %q %q",
 					req.Printer, req.Raw, req.Copies, req.Title, req.Language, tt.printer, tt.raw, tt.copies, tt.title, tt.lang)

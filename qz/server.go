@@ -1,9 +1,10 @@
 // Package qz is a drop-in for QZ Tray's WebSocket API, so pages written for
 // QZ Tray (the qz-tray npm package, unmodified) print through Labelbridge:
 // they connect, find printers (QZ Tray's name matching), read the default
-// and print raw data (plain, base64 or hex; copies; job name), which goes
-// into the normal durable queue under the page's origin, keyed by the
-// message so a resend prints once.
+// and print raw data (plain, base64 or hex; copies; job name) or pixel data
+// (PDF, PNG, JPEG: printed as documents, pixel.go), which goes into the
+// normal durable queue under the page's origin, keyed by the message so a
+// resend prints once.
 //
 // A Server is one listener on two ports: ws:// (QZ Tray's 8182, for http
 // pages; Serve) and wss:// (8181, for https pages; ServeTLS with the local

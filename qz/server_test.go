@@ -59,7 +59,7 @@ func newEnv(t *testing.T, secure bool, mutate func(*qz.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := printing.New(st, nil, printing.Options{})
+	sp := printing.New(st, docCompiler{}, printing.Options{}) // pixel_server_test.go
 	if err := sp.Start(); err != nil {
 		t.Fatal(err)
 	}

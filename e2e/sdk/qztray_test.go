@@ -182,7 +182,9 @@ type qzResult struct {
 
 // qzScript connects (QZ's ports moved to the test's free ones, through
 // connect's documented options), finds the printers, reads the default and
-// prints raw data in the three flavors, twice (copies), as a named job.
+// prints raw data in the three flavors, twice (copies), as a named job;
+// then prints a PNG the page draws on a canvas as a pixel print (a
+// document job).
 func qzScript(wsPort, wssPort int, zplHead, b64, hexTail string) string {
 	return fmt.Sprintf(`(async () => {
 	try {
@@ -194,6 +196,13 @@ func qzScript(wsPort, wssPort int, zplHead, b64, hexTail string) string {
 		await qz.print(config, [%s,
 			{ type: "raw", format: "command", flavor: "base64", data: %s },
 			{ type: "raw", format: "command", flavor: "hex", data: %s }]);
+		const canvas = document.createElement("canvas");
+		canvas.width = 240; canvas.height = 120;
+		const g = canvas.getContext("2d");
+		g.fillStyle = "#fff"; g.fillRect(0, 0, 240, 120);
+		g.fillStyle = "#000"; g.fillRect(60, 30, 120, 60);
+		await qz.print(qz.configs.create(found, { jobName: "QZ pixel e2e" }),
+			[{ type: "pixel", format: "image", flavor: "base64", data: canvas.toDataURL("image/png").split(",")[1] }]);
 		await qz.websocket.disconnect();
 		return { printers, found, default: def, error: "" };
 	} catch (e) {
@@ -232,7 +241,7 @@ func TestQZTrayPage(t *testing.T) {
 			if len(r.Printers) != 1 || r.Printers[0] != "Virtual printer" || r.Found != "Virtual printer" || r.Default != "Virtual printer" {
 				t.Errorf("printers %q, find(\"virtual\") %q, default %q", r.Printers, r.Found, r.Default)
 			}
-			printed++
+			printed += 2 // the raw print and the pixel print
 			jobs := waitDone(t, ag, printed)
 			var mine []job
 			for _, j := range jobs {
@@ -240,11 +249,22 @@ func TestQZTrayPage(t *testing.T) {
 					mine = append(mine, j)
 				}
 			}
-			if len(mine) != 1 {
-				t.Fatalf("jobs from %s: %+v, want one", site.origin, mine)
+			if len(mine) != 2 {
+				t.Fatalf("jobs from %s: %+v, want two", site.origin, mine)
 			}
-			if got := ag.printed()[mine[0].ID]; got != want {
-				t.Errorf("the virtual printer got %q, want %q", got, want)
+			raw, bitmap := 0, 0
+			for _, j := range mine {
+				switch got := ag.printed()[j.ID]; {
+				case got == want:
+					raw++
+				case strings.Contains(got, "^GFA,") && strings.Contains(got, "^PW240"):
+					bitmap++ // the 240×120 canvas, one pixel per dot, as a ZPL bitmap
+				default:
+					t.Errorf("job %s: the virtual printer got %q, want %q or a 240-dot ZPL bitmap label", j.ID, got[:min(len(got), 200)], want)
+				}
+			}
+			if raw != 1 || bitmap != 1 {
+				t.Errorf("%d raw and %d bitmap jobs, want one of each", raw, bitmap)
 			}
 		})
 	}
