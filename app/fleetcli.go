@@ -23,7 +23,9 @@ const fleetUsage = `Usage:
         every station's retained state: online, printers and their status
   labelbridge fleet print --station S (--label FILE | --raw FILE [--language L] | --document FILE)
         [--printer P] [--copies N] [--key K] [--wait] [broker flags]
-        publish a print request to a station and wait until it is stored (--wait: printed)
+        publish a print request to a station and wait until it is stored (--wait: printed);
+        a document takes print's document flags (--pages --fit --rotate --crop --dither
+        --threshold --width --height --unit)
 
 Broker flags (default: the "fleet" block of the config file):
   --broker URL --topic-prefix P --ca-file F --cert-file F --key-file F --username U
@@ -165,6 +167,7 @@ func runFleetPrint(args []string) error {
 	labelFile := fs.String("label", "", "label JSON file (docs/labels.md)")
 	rawFile := fs.String("raw", "", "raw printer commands file")
 	docFile := fs.String("document", "", "PDF, PNG or JPEG file")
+	docFlags := addDocumentFlags(fs)
 	lang := fs.String("language", "", "language of --raw (zpl, tspl, epl, escpos)")
 	printer := fs.String("printer", "", "printer id at the station (default: its default printer)")
 	copies := fs.Int("copies", 0, "copies")
@@ -173,7 +176,7 @@ func runFleetPrint(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	params, err := fleetPrintParams(*labelFile, *rawFile, *docFile, *lang)
+	params, err := fleetPrintParams(*labelFile, *rawFile, *docFile, *lang, docFlags)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -208,7 +211,7 @@ func runFleetPrint(args []string) error {
 }
 
 // fleetPrintParams builds the print params from exactly one file flag.
-func fleetPrintParams(labelFile, rawFile, docFile, lang string) (map[string]any, error) {
+func fleetPrintParams(labelFile, rawFile, docFile, lang string, docFlags *documentFlags) (map[string]any, error) {
 	n := 0
 	for _, f := range []string{labelFile, rawFile, docFile} {
 		if f != "" {
@@ -243,10 +246,12 @@ func fleetPrintParams(labelFile, rawFile, docFile, lang string) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(docFile)), ".")
-	if format == "jpg" {
-		format = "jpeg"
+	// The format is read from the bytes and the params checked here, as
+	// labelbridge print --document does, so a bad file never reaches the
+	// broker.
+	doc, err := docFlags.params("--document "+docFile, data)
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"document": map[string]any{"format": format, "base64": base64.StdEncoding.EncodeToString(data)},
-		"title": filepath.Base(docFile)}, nil
+	return map[string]any{"document": doc, "title": filepath.Base(docFile)}, nil
 }

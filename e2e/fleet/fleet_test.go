@@ -1,10 +1,16 @@
 package fleet_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -182,7 +188,9 @@ func TestBrokerRestartMidBurst(t *testing.T) {
 
 // TestFleetVerbs: `labelbridge fleet stations` lists the station with its
 // printers from the retained state; `labelbridge fleet print` prints a raw
-// file and a label there and waits until done.
+// file, a label and a document (a PNG made here) there and waits until
+// done; a print request carrying a document, published on the station's
+// print topic, prints as a bitmap label too.
 func TestFleetVerbs(t *testing.T) {
 	b := mqtttest.Start(t, mqtttest.Options{})
 	s := newStation(t, b, "pack-7")
@@ -216,14 +224,36 @@ func TestFleetVerbs(t *testing.T) {
 	label := t.TempDir() + "/label.json"
 	writeFile(t, raw, "^XA^FDfrom the CLI^FS^XZ")
 	writeFile(t, label, `{"width": 50, "height": 30, "elements": [{"type": "text", "x": 2, "y": 2, "text": "상품 A", "size": 4}]}`)
-	for _, args := range [][]string{{"--raw", raw}, {"--label", label}} {
+	doc := t.TempDir() + "/label.png"
+	writeFile(t, doc, string(tinyPNG(t, 240, 120)))
+	for _, args := range [][]string{{"--raw", raw}, {"--label", label}, {"--document", doc, "--fit", "contain"}} {
 		out, code = run(append([]string{"fleet", "print", "--station", "pack-7", "--wait"}, args...)...)
 		if code != 0 || !strings.Contains(out, " done at pack-7 on virtual") {
 			t.Fatalf("fleet print %v: exit %d\n%s", args, code, out)
 		}
+		if args[0] == "--document" {
+			id := strings.Fields(out)[1] // "job ID done at …"
+			s.checkBitmapLabel(id, 240)
+		}
 	}
-	if p := s.printed(); len(p) != 2 {
-		t.Fatalf("printed %v, want 2 jobs", p)
+	if p := s.printed(); len(p) != 3 {
+		t.Fatalf("printed %v, want 3 jobs", p)
+	}
+	out, code = run("fleet", "print", "--station", "pack-7", "--document", raw)
+	if code != 2 || !strings.Contains(out, "is not a PDF, PNG or JPEG file") {
+		t.Fatalf("--document of a ZPL file: exit %d\n%s", code, out)
+	}
+
+	// A document published by a dispatcher (not the CLI) on the print topic.
+	d.sub(topicsOf("pack-7").Jobs())
+	d.pub(topicsOf("pack-7").Print(), map[string]any{"idempotencyKey": "doc-1", "title": "carrier label",
+		"document": map[string]any{"format": "png", "base64": base64.StdEncoding.EncodeToString(tinyPNG(t, 240, 120))}})
+	docJob := next(t, d.msgs, "doc-1 done", func(_ string, j printing.Job) bool {
+		return j.IdempotencyKey == "doc-1" && j.State == printing.JobDone
+	})
+	s.checkBitmapLabel(docJob.ID, 240)
+	if p := s.printed(); len(p) != 4 || p[docJob.ID] != 1 {
+		t.Fatalf("printed %v, want 4 jobs, %s once", p, docJob.ID)
 	}
 	out, code = run("fleet", "print", "--station", "pack-7", "--raw", raw, "--printer", "nope")
 	if code != 1 || !strings.Contains(out, "printer_not_found") {
@@ -232,6 +262,39 @@ func TestFleetVerbs(t *testing.T) {
 	out, code = run("fleet", "print", "--station", "a/b", "--raw", raw)
 	if code != 2 || !strings.Contains(out, "--station") {
 		t.Fatalf("bad station: exit %d\n%s", code, out)
+	}
+}
+
+// tinyPNG is a w×h white PNG with a black rectangle over its middle half.
+func tinyPNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.Gray{Y: 255}
+			if x >= w/4 && x < w*3/4 && y >= h/4 && y < h*3/4 {
+				c = color.Gray{}
+			}
+			img.SetGray(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// checkBitmapLabel checks the virtual printer got job id as a ZPL bitmap
+// label w dots wide (a PNG with no resolution prints one pixel per dot).
+func (e *stationEnv) checkBitmapLabel(id string, w int) {
+	e.t.Helper()
+	data, err := os.ReadFile(filepath.Join(e.home, "data", "virtual", id+".zpl"))
+	if err != nil {
+		e.t.Fatalf("job %s: %v", id, err)
+	}
+	if !bytes.Contains(data, []byte("^GFA,")) || !bytes.Contains(data, []byte(fmt.Sprintf("^PW%d", w))) {
+		e.t.Fatalf("job %s: the virtual printer got %q, want a %d-dot ZPL bitmap label (^PW%d, ^GFA)", id, data[:min(len(data), 200)], w, w)
 	}
 }
 
