@@ -221,6 +221,8 @@ func TestPanelForPeople(t *testing.T) {
 			t.Errorf("after the switch the tab reads %q", tab)
 		}
 	})
+	// The agent runs in this process, so here its server shuts down;
+	// TestPanelWhenTheAgentIsKilled kills a real agent process.
 	t.Run("agent gone: every status greyed, and said", func(t *testing.T) {
 		sctx, scancel := context.WithTimeout(ctx, 10*time.Second)
 		defer scancel()

@@ -19,16 +19,25 @@ import (
 // The labelbridge binary built and run in a child process, with a fake
 // $BROWSER that reports the URLs it is asked to open.
 
-// buildApp builds the labelbridge binary into a temporary folder.
+// buildApp builds the labelbridge binary once for every test of the
+// package (into a temporary folder TestMain removes).
 func buildApp(t *testing.T) string {
 	t.Helper()
 	needTool(t, "go")
-	bin := filepath.Join(t.TempDir(), "labelbridge")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./app: %v\n%s", err, out)
+	sharedBin.once.Do(func() {
+		sharedBin.dir, sharedBin.err = os.MkdirTemp("", "labelbridge-app-test-")
+		if sharedBin.err != nil {
+			return
+		}
+		sharedBin.path = filepath.Join(sharedBin.dir, "labelbridge")
+		if out, err := exec.Command("go", "build", "-o", sharedBin.path, ".").CombinedOutput(); err != nil {
+			sharedBin.err = fmt.Errorf("go build ./app: %w\n%s", err, out)
+		}
+	})
+	if sharedBin.err != nil {
+		t.Fatal(sharedBin.err)
 	}
-	return bin
+	return sharedBin.path
 }
 
 // appProc is the app running in a child process.
