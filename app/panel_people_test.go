@@ -73,14 +73,24 @@ func deadAddr(t *testing.T) string {
 // and in Korean: measured status of a dead, a live and a paper-out network
 // printer (test printers on loopback that answer ~HS), a held job's cause
 // in its row and the queue's count, keyboard focus kept across live job
-// events, sending a held job to another printer, no horizontal scrolling at
-// 360, 400 and 1280 px, axe-core with no serious or critical violation on
-// every view, and every status greyed when the agent is gone.
+// events, sending a held job to another printer, no horizontal scrolling
+// and nothing spilling out of a card from 360 to 1920 px in either
+// language (every card shown: print settings unfolded, the QZ Tray, secure
+// connections and fleet cards with what the agent reports in them),
+// axe-core with no serious or critical violation on every view at 360, 400
+// and 1280 px, and every status greyed when the agent is gone.
 func TestPanelForPeople(t *testing.T) {
 	live, paperOut := newSink(t), newSink(t)
 	paperOut.SetHS(hsPaperOut)
 	dead := deadAddr(t)
+	// The secure connections card names this user's NSS database: a fresh
+	// HOME, so its long path is a temporary folder's, not the CI user's.
+	t.Setenv("HOME", t.TempDir())
 	a, _ := startTestAgent(t, config.Config{
+		// Shown on the Sites tab (QZ Tray, with its ports) and the Printers
+		// tab (fleet: a broker that refuses, so its card shows the error).
+		QZTray: config.QZTray{Enabled: true, Port: freePortForTest(t), SecurePort: freePortForTest(t)},
+		Fleet:  config.Fleet{Broker: "mqtt://" + deadAddr(t), Station: "packing-station-01"},
 		NetworkPrinters: []config.NetworkPrinter{
 			{Name: "Shelf", Address: dead, Language: "zpl"},
 			{Name: "Dock", Address: live.Addr(), Language: "zpl"},
@@ -181,13 +191,13 @@ func TestPanelForPeople(t *testing.T) {
 	})
 	for _, view := range []string{"printers", "queue", "sites"} {
 		t.Run("no horizontal scrolling and no serious a11y violation: "+view, func(t *testing.T) {
-			browserStep(t, en, "open "+view, chromedp.Click(chromedp.CSS(`a[data-tab="`+view+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#tab-`+view)))
-			for _, w := range []int64{360, 400, 1280} {
+			openView(t, en, view)
+			for _, w := range viewWidths {
 				browserStep(t, en, fmt.Sprintf("%d px wide", w), chromedp.EmulateViewport(w, 800))
-				if over := evalJS[float64](t, en, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
-					t.Errorf("%s at %d px scrolls sideways by %v px", view, w, over)
+				checkFits(t, en, fmt.Sprintf("%s at %d px", view, w))
+				if w == 360 || w == 400 || w == 1280 {
+					checkAxe(t, en, axeJS, fmt.Sprintf("%s at %d px", view, w))
 				}
-				checkAxe(t, en, axeJS, fmt.Sprintf("%s at %d px", view, w))
 			}
 			shoot(t, en, view, "en")
 		})
@@ -207,7 +217,11 @@ func TestPanelForPeople(t *testing.T) {
 			t.Errorf("the Korean panel shows %v", got)
 		}
 		for _, view := range []string{"printers", "queue", "sites"} {
-			browserStep(t, ko, "open "+view, chromedp.Click(chromedp.CSS(`a[data-tab="`+view+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#tab-`+view)))
+			openView(t, ko, view)
+			for _, w := range viewWidths {
+				browserStep(t, ko, fmt.Sprintf("%d px wide", w), chromedp.EmulateViewport(w, 800))
+				checkFits(t, ko, fmt.Sprintf("%s in Korean at %d px", view, w))
+			}
 			checkAxe(t, ko, axeJS, view+" in Korean")
 			shoot(t, ko, view, "ko")
 		}
@@ -238,6 +252,65 @@ func TestPanelForPeople(t *testing.T) {
 			t.Errorf("a status pill with the agent gone is %s, want grey", color)
 		}
 	})
+}
+
+// viewWidths are the window widths every view must fit: phones (360, 400),
+// a tablet between the panel's breakpoints, a laptop and a wide screen.
+var viewWidths = []int64{360, 400, 768, 1280, 1920}
+
+// viewCards are the cards each view must show (so that they are measured):
+// the QZ Tray and secure connections cards on Sites, the fleet card and
+// every printer's unfolded print settings on Printers.
+var viewCards = map[string][]string{
+	"printers": {"#fleet-card #fleet-state", ".printer-card details.printer-settings[open] .settings-grid"},
+	"queue":    {"tr.job"},
+	"sites":    {"#qz-card #qz-state", "#trust-card #trust-state", "#trust-card #trust-listeners"},
+}
+
+// openView shows a tab with every card of it present, print settings unfolded.
+func openView(t *testing.T, ctx context.Context, view string) {
+	t.Helper()
+	browserStep(t, ctx, "open "+view, chromedp.Click(chromedp.CSS(`a[data-tab="`+view+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#tab-`+view)))
+	evalJS[bool](t, ctx, `(document.querySelectorAll("details.printer-settings").forEach((d) => { d.open = true; }), true)`)
+	for _, sel := range viewCards[view] {
+		browserStep(t, ctx, view+" shows "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	}
+}
+
+// checkFits fails when the page scrolls sideways, when anything spills
+// out of its card (a card that clips, like a printer's, would hide it
+// without any scrolling), or when a card says "null".
+func checkFits(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	if over := evalJS[float64](t, ctx, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+		t.Errorf("%s scrolls sideways by %v px", where, over)
+	}
+	// The queue's table card scrolls inside itself on wide screens; on
+	// narrow ones its rows are cards, measured by the page's scroll width.
+	// Only the outermost element that spills is named (its children spill with it).
+	spills := evalJS[[]string](t, ctx, `(() => {
+		const spills = (e) => {
+			const card = e.closest(".card").getBoundingClientRect(), r = e.getBoundingClientRect();
+			const text = e.clientWidth > 0 && !e.matches("input, select") && getComputedStyle(e).overflowX === "visible" && e.scrollWidth > e.clientWidth + 1;
+			return e.getClientRects().length > 0 && (r.right > card.right + 1 || r.left < card.left - 1 || text);
+		};
+		const all = [...document.querySelectorAll("main .card:not(.table-card) *")].filter(spills);
+		return all.filter((e) => !all.includes(e.parentElement)).slice(0, 8).map((e) =>
+			e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " «" + e.textContent.trim().slice(0, 60) + "»: " +
+			Math.round(e.scrollWidth) + " px wide, right edge at " + Math.round(e.getBoundingClientRect().right) +
+			", its card's at " + Math.round(e.closest(".card").getBoundingClientRect().right));
+	})()`)
+	for _, s := range spills {
+		t.Errorf("%s: out of its card: %s", where, s)
+	}
+	nulls := evalJS[[]string](t, ctx, `(() => {
+		const w = document.createTreeWalker(document.querySelector("main#content"), NodeFilter.SHOW_TEXT), found = [];
+		while (w.nextNode()) if (w.currentNode.data.trim() === "null" && w.currentNode.parentElement.checkVisibility()) found.push(w.currentNode.parentElement.id || w.currentNode.parentElement.className);
+		return found;
+	})()`)
+	if len(nulls) > 0 {
+		t.Errorf("%s: the text \"null\" in %v", where, nulls)
+	}
 }
 
 // jsq quotes s as a JavaScript string.

@@ -26,12 +26,12 @@ function render(s) {
     const ports = [s.listening ? `ws ${s.port}` : '', s.secureListening ? `wss ${s.securePort}` : ''].filter(Boolean).join(', ');
     status = ports ? t('qz.stateOn', { ports }) : t('qz.stateDown');
   }
-  card.replaceChildren(
+  card.replaceChildren(...[
     h('h2', { text: t('qz.title') }),
     h('p', { class: 'muted', text: t('qz.help') }),
-    h('label', { for: 'qz-enabled' }, box, ' ', t('qz.enable')),
+    h('label', { for: 'qz-enabled', class: 'check' }, box, ' ', t('qz.enable')),
     h('p', { id: 'qz-state', role: 'status', text: status }),
     s.error ? h('p', { class: 'warning', text: s.error }) : null,
     s.locked ? h('p', { class: 'notice', text: t('qz.locked') }) : null,
-  );
+  ].filter(Boolean)); // replaceChildren would write a null as the text "null"
 }

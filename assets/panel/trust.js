@@ -19,7 +19,7 @@ function render(s) {
     card = h('div', { class: 'card', id: 'trust-card' });
     $('#tab-sites').append(card);
   }
-  const button = h('button', { type: 'button', id: 'trust-install', text: t('trust.install') });
+  const button = h('button', { type: 'button', class: 'btn btn-primary', id: 'trust-install', text: t('trust.install') });
   button.addEventListener('click', () => act(button, async () => render(await call('trust.install')), t('trust.installed')));
   const stores = (s.stores || []).map((st) => h('li', {
     text: `${st.location}: ${st.trusted ? t('trust.yes') : t('trust.no')}${st.error ? ' (' + st.error + ')' : ''}`,
@@ -28,7 +28,7 @@ function render(s) {
     class: l.listening ? '' : 'warning',
     text: l.listening ? t('trust.listening', { name: l.name, url: l.url }) : t('trust.notListening', { name: l.name, error: l.error || '' }),
   }));
-  card.replaceChildren(
+  card.replaceChildren(...[
     h('h2', { text: t('trust.title') }),
     h('p', { class: 'muted', text: t('trust.help') }),
     h('p', { id: 'trust-state', role: 'status', text: s.trusted ? t('trust.trusted') : (s.explain || t('trust.untrusted')) }),
@@ -37,5 +37,5 @@ function render(s) {
     s.sha256 ? h('p', { class: 'muted', text: t('trust.fingerprint', { sha256: s.sha256, until: (s.notAfter || '').slice(0, 10) }) }) : null,
     listeners.length ? h('h3', { text: t('trust.listeners') }) : null,
     listeners.length ? h('ul', { id: 'trust-listeners' }, ...listeners) : null,
-  );
+  ].filter(Boolean)); // replaceChildren would write a null as the text "null"
 }
