@@ -135,24 +135,52 @@ func native(it *raster.Item, dpi int) string {
 	return ""
 }
 
+// barcode returns the EPL2 of a 1D barcode: the bars natively at the field
+// the layout gives them with the printer's human-readable line off, and
+// the line and EAN/UPC guard bars as GW graphics drawn as the preview draws
+// them (raster.SymbolParts). Code 128 (B type 1, packed by the printer)
+// is native only when the packing cannot change its width
+// (raster.Code128Fixed).
 func barcode(it *raster.Item, x, y int) string {
 	m := it.Module
 	if it.Rotation != 0 || m < 1 || m > 10 {
 		return ""
 	}
-	hri := "N"
-	if it.HRI {
-		hri = "B"
+	if it.Parts != nil {
+		b := it.BarsBounds()
+		x, y = b.Min.X, b.Min.Y
 	}
+	var cmd string
 	switch it.Symbology {
 	case label.Code128:
-		return fmt.Sprintf("B%d,%d,0,1,%d,%d,%d,%s,%s", x, y, m, m, it.BarHeight, hri, quote(it.Data))
+		if !raster.Code128Fixed(it.Data) {
+			return ""
+		}
+		cmd = fmt.Sprintf("B%d,%d,0,1,%d,%d,%d,N,%s", x, y, m, m, it.BarHeight, quote(it.Data))
 	case label.Code39:
-		return fmt.Sprintf("B%d,%d,0,3,%d,%d,%d,%s,%s", x, y, m, m*raster.Code39Ratio, it.BarHeight, hri, quote(it.Data))
+		cmd = fmt.Sprintf("B%d,%d,0,3,%d,%d,%d,N,%s", x, y, m, m*raster.Code39Ratio, it.BarHeight, quote(it.Data))
 	case label.EAN13:
-		return fmt.Sprintf("B%d,%d,0,E30,%d,%d,%d,%s,\"%s\"", x, y, m, m, it.BarHeight, hri, it.Data[:12])
+		cmd = fmt.Sprintf("B%d,%d,0,E30,%d,%d,%d,N,\"%s\"", x, y, m, m, it.BarHeight, it.Data[:12])
 	case label.UPCA:
-		return fmt.Sprintf("B%d,%d,0,UA0,%d,%d,%d,%s,\"%s\"", x, y, m, m, it.BarHeight, hri, it.Data[:11])
+		cmd = fmt.Sprintf("B%d,%d,0,UA0,%d,%d,%d,N,\"%s\"", x, y, m, m, it.BarHeight, it.Data[:11])
+	default:
+		return "" // QR and Data Matrix: bitmap
 	}
-	return "" // QR and Data Matrix: bitmap
+	return withHRI(it, cmd)
+}
+
+// withHRI appends a 1D barcode's line and guard bars as GW ("" when they
+// cannot be drawn: the whole barcode is then a bitmap).
+func withHRI(it *raster.Item, cmd string) string {
+	hri, at, err := it.HRIBitmap()
+	if err != nil {
+		return ""
+	}
+	if hri != nil {
+		var b bytes.Buffer
+		p := it.Bounds.Min.Add(at)
+		writeGW(&b, p.X, p.Y, hri)
+		cmd += "\n" + strings.TrimSuffix(b.String(), "\n")
+	}
+	return cmd
 }

@@ -1,9 +1,7 @@
 package epl
 
 import (
-	"bytes"
 	"fmt"
-	"image"
 	"strings"
 
 	"github.com/labelbridge/labelbridge/printing/label"
@@ -114,6 +112,10 @@ func barcodeV2(it *raster.Item, x, y int) string {
 	if it.Rotation != 0 || m < 1 || m > 10 {
 		return ""
 	}
+	if it.Parts != nil { // 1D: the bars' corner
+		b := it.BarsBounds()
+		x, y = b.Min.X, b.Min.Y
+	}
 	h := it.BarHeight
 	var cmd string
 	switch it.Symbology {
@@ -125,25 +127,15 @@ func barcodeV2(it *raster.Item, x, y int) string {
 		}
 		cmd = fmt.Sprintf("B%d,%d,0,UE0,%d,%d,%d,N,\"%s\"", x, y, m, m, h, it.Data[1:7])
 	case label.ITF14:
-		cmd = fmt.Sprintf("B%d,%d,0,2,%d,%d,%d,N,\"%s\"", x, y+it.Bearer, m, 3*m, h, it.Data)
+		cmd = fmt.Sprintf("B%d,%d,0,2,%d,%d,%d,N,\"%s\"", x, y, m, 3*m, h, it.Data)
 		if it.Bearer > 0 {
-			w := it.Bounds.Dx()
-			cmd += fmt.Sprintf("\nLO%d,%d,%d,%d\nLO%d,%d,%d,%d", x, y, w, it.Bearer, x, y+it.Bearer+h, w, it.Bearer)
+			w := it.BarsBounds().Dx()
+			cmd += fmt.Sprintf("\nLO%d,%d,%d,%d\nLO%d,%d,%d,%d", x, y-it.Bearer, w, it.Bearer, x, y+h, w, it.Bearer)
 		}
 	case label.Codabar:
 		cmd = fmt.Sprintf("B%d,%d,0,K,%d,%d,%d,N,\"%s\"", x, y, m, 2*m, h, it.Data)
 	default:
 		return "" // GS1-128 and 2D codes: see the file comment
 	}
-	hri, at, err := it.HRIBitmap()
-	if err != nil {
-		return ""
-	}
-	if hri != nil {
-		var b bytes.Buffer
-		p := image.Pt(x, y).Add(at)
-		writeGW(&b, p.X, p.Y, hri)
-		cmd += "\n" + strings.TrimSuffix(b.String(), "\n")
-	}
-	return cmd
+	return withHRI(it, cmd)
 }

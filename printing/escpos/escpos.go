@@ -172,7 +172,7 @@ func native(it *raster.Item, p *raster.Plan, unit int) []byte {
 	if cmd, ok := nativeV2(it, p, unit); ok { // v2.go
 		return cmd
 	}
-	x := it.Bounds.Min.X
+	x := it.BarsBounds().Min.X
 	var b bytes.Buffer
 	left := (x + unit/2) / unit
 	b.Write([]byte{0x1d, 0x4c, byte(left), byte(left >> 8)}) // GS L left margin
@@ -182,26 +182,20 @@ func native(it *raster.Item, p *raster.Plan, unit int) []byte {
 		if m < 2 || m > 6 || it.BarHeight > 255 {
 			return nil
 		}
-		if it.Symbology == label.Code128 {
-			// GS k 73 with code set B only: make sure that still fits.
-			modules := 11*(len(it.Data)+3) + 2
-			if x+modules*m > p.Width {
-				return nil
-			}
-		}
-		hri := byte(0)
-		if it.HRI {
-			hri = 2
-		}
+		// The printer's line is off (GS H 0): writeHRI sends the line and
+		// guard bars as raster rows, as the preview draws them.
 		b.Write([]byte{0x1d, 0x68, byte(it.BarHeight)}) // GS h height
 		b.Write([]byte{0x1d, 0x77, byte(m)})            // GS w module
-		b.Write([]byte{0x1d, 0x48, hri})                // GS H HRI position
-		b.Write([]byte{0x1d, 0x66, 0})                  // GS f HRI font A
+		b.Write([]byte{0x1d, 0x48, 0})                  // GS H: no printer HRI
 		switch it.Symbology {
 		case label.Code128:
-			data := "{B" + it.Data
+			// The preview's code sets, spelled out ({ escaped as {{).
+			data := Code128Data([]rune(it.Data))
+			if data == nil || len(data) > 255 {
+				return nil
+			}
 			b.Write([]byte{0x1d, 0x6b, 73, byte(len(data))})
-			b.WriteString(data)
+			b.Write(data)
 		case label.Code39:
 			b.Write([]byte{0x1d, 0x6b, 69, byte(len(it.Data))})
 			b.WriteString(it.Data)
@@ -227,5 +221,8 @@ func native(it *raster.Item, p *raster.Plan, unit int) []byte {
 		return nil // Data Matrix: raster
 	}
 	b.Write([]byte{0x1d, 0x4c, 0, 0}) // GS L 0: left margin back
+	if err := writeHRI(&b, it, p); err != nil {
+		return nil
+	}
 	return b.Bytes()
 }

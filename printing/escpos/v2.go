@@ -40,7 +40,7 @@ func nativeV2(it *raster.Item, p *raster.Plan, unit int) (cmd []byte, handled bo
 	default:
 		return nil, false
 	}
-	x := it.Bounds.Min.X
+	x := it.BarsBounds().Min.X
 	if x%unit != 0 {
 		return nil, true // GS L moves in motion units: off by a dot from the preview
 	}
@@ -113,11 +113,8 @@ func nativeV2(it *raster.Item, p *raster.Plan, unit int) (cmd []byte, handled bo
 // NativeBarsEnd returns where the paper is after a native command for it
 // (before the raster rows of its human-readable line, if any).
 func NativeBarsEnd(it *raster.Item) int {
-	if it.Symbol != nil && !it.Symbol.Is2D() && it.HRI && it.HRIHeight > 0 {
-		switch it.Symbology {
-		case label.EAN8, label.UPCE, label.GS1128:
-			return it.Bounds.Min.Y + it.BarHeight
-		}
+	if it.Parts != nil {
+		return it.BarsBounds().Max.Y
 	}
 	return it.Bounds.Max.Y
 }
@@ -147,63 +144,28 @@ func writeHRI(b *bytes.Buffer, it *raster.Item, p *raster.Plan) error {
 // fnc1 stands for FNC1 in the content given to Code128Data.
 const fnc1 = '\u00f1'
 
-// Code128Data returns GS k 73 data ({B, {C, {1 and the characters) for
-// content, choosing the code sets as github.com/boombuler/barcode does
-// (code set C for runs of at least four digits, two inside C; FNC1 kept
-// in C): the printer then draws the preview's codewords. nil when code
-// set A would be needed (control characters).
+// Code128Data returns GS k 73 data for content: the code sets the preview
+// draws (raster.Code128Pack) spelled out as {A, {B and {C, FNC1 as {1 and
+// a "{" in the data as {{ (GS k reads "{" as the start of a function
+// code), so the printer draws exactly the preview's codewords. nil when
+// content has a character Code 128 cannot encode.
 func Code128Data(content []rune) []byte {
-	var out []byte
-	cur := byte(0)
-	useC := func(rs []rune) bool {
-		need := 4
-		if cur == 'C' {
-			need = 2
-		}
-		if len(rs) < need {
-			return false
-		}
-		for i := 0; i < need; i++ {
-			if i%2 == 0 && rs[i] == fnc1 {
-				need++
-				if len(rs) < need {
-					return false
-				}
-				continue
-			}
-			if rs[i] < '0' || rs[i] > '9' {
-				return false
-			}
-		}
-		return true
+	ops, err := raster.Code128Pack(string(content))
+	if err != nil {
+		return nil
 	}
-	for i := 0; i < len(content); i++ {
-		r := content[i]
-		if useC(content[i:]) {
-			if cur != 'C' {
-				out, cur = append(out, '{', 'C'), 'C'
-			}
-			if r == fnc1 {
-				out = append(out, '{', '1')
-				continue
-			}
-			out = append(out, byte((r-'0')*10+(content[i+1]-'0')))
-			i++
-			continue
-		}
-		if r != fnc1 && (r < 0x20 || r > 0x7e) {
-			return nil
-		}
-		if cur != 'B' {
-			out, cur = append(out, '{', 'B'), 'B'
-		}
-		switch r {
-		case fnc1:
+	var out []byte
+	set := byte(0)
+	for _, op := range ops {
+		switch {
+		case op.Set != 0:
+			out, set = append(out, '{', op.Set), op.Set
+		case op.FNC1:
 			out = append(out, '{', '1')
-		case '{':
+		case op.Char == '{' && set != 'C':
 			out = append(out, '{', '{')
 		default:
-			out = append(out, byte(r))
+			out = append(out, op.Char)
 		}
 	}
 	return out

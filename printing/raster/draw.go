@@ -42,39 +42,8 @@ func (it *Item) Bitmap() (*Bitmap, error) {
 					}
 				}
 			}
-		} else {
-			bb := it.Bearer
-			for x := 0; x < s.W; x++ {
-				if s.Dark(x, 0) {
-					x0 := x
-					for x+1 < s.W && s.Dark(x+1, 0) {
-						x++
-					}
-					b.FillRect(image.Rect(x0*m, bb, (x+1)*m, bb+it.BarHeight))
-				}
-			}
-			if bb > 0 { // ITF-14 bearer bars above and below the bars
-				b.FillRect(image.Rect(0, 0, uw, bb))
-				b.FillRect(image.Rect(0, bb+it.BarHeight, uw, 2*bb+it.BarHeight))
-			}
-			if it.HRI && s.HRI != "" {
-				tl := it.text
-				if tl == nil {
-					var err error
-					if tl, err = measureText(s.HRI, it.HRICap, builtinSet(), it.Field("data")); err != nil {
-						return nil, err
-					}
-				}
-				t, err := tl.draw(it.m, it.what)
-				if err != nil {
-					return nil, err
-				}
-				if err := it.m.charge(it.what, int64(t.W)*int64(t.H)); err != nil {
-					return nil, err
-				}
-				gap := int(math.Ceil(it.HRICap * 0.3))
-				b.Or(t, image.Pt((uw-t.W)/2, it.BarHeight+2*it.Bearer+gap))
-			}
+		} else if err := it.drawParts(b, true); err != nil { // symbolparts.go
+			return nil, err
 		}
 		if it.Rotation != 0 {
 			if err := it.m.charge(it.what, int64(uw)*int64(uh)); err != nil {

@@ -65,8 +65,9 @@ type Item struct {
 	Module    int // narrow bar / module width in dots
 	BarHeight int // 1D bar height in dots
 	HRI       bool
-	HRIHeight int     // dots under the bars for the human-readable line
-	HRICap    float64 // its cap height in dots
+	HRIHeight int          // dots under the bars for the human-readable line
+	HRICap    float64      // its cap height in dots
+	Parts     *SymbolParts // 1D: where the bars, line and guards go (symbolparts.go)
 
 	// Line and box.
 	P1, P2    image.Point // line end points (dots)
@@ -343,14 +344,15 @@ func (p *Plan) layoutBarcode(it *Item, e *label.Element, x, y int) error {
 		}
 		it.HRI = e.ShowHRI()
 		if it.HRI {
-			it.HRICap = float64(p.mm(HRICapMM))
-			_, lh := LineMetrics(it.HRICap)
-			it.HRIHeight = int(math.Ceil(it.HRICap*0.3)) + lh
+			it.HRICap = p.hriCap(it.Module)
 		}
 		if e.Bearer {
 			it.Bearer = max(2*it.Module, p.mm(BearerMM))
 		}
-		w, h = sym.W*it.Module, it.BarHeight+it.HRIHeight+2*it.Bearer
+		if err := it.layoutParts(); err != nil { // symbolparts.go
+			return err
+		}
+		w, h = it.Parts.Size.X, it.Parts.Size.Y
 	} else {
 		side := max(sym.W, sym.H)
 		switch {
@@ -380,14 +382,6 @@ func (p *Plan) layoutBarcode(it *Item, e *label.Element, x, y int) error {
 	// bars or modules, rotate, blit; computing a matrix's modules (QR mask
 	// selection) is charged per module
 	it.cost = 3*int64(w)*int64(h) + 16*int64(sym.W)*int64(sym.H)
-	if it.HRI && sym.HRI != "" {
-		tl, err := measureText(sym.HRI, it.HRICap, builtinSet(), it.Field("data"))
-		if err != nil {
-			return err
-		}
-		it.text = tl
-		it.cost += tl.cost() + int64(tl.w)*int64(tl.h)
-	}
 	return nil
 }
 

@@ -173,23 +173,3 @@ func (it *Item) drawV2(dst *Bitmap, origin image.Point) error {
 	}
 	return nil
 }
-
-// HRIBitmap returns a 1D barcode's human-readable line drawn on its own
-// and where it goes relative to Bounds.Min (unrotated), for encoders that
-// draw the bars natively but the line as a bitmap; nil without one.
-func (it *Item) HRIBitmap() (*Bitmap, image.Point, error) {
-	if it.Symbol == nil || it.Symbol.Is2D() || !it.HRI || it.Symbol.HRI == "" {
-		return nil, image.Point{}, nil
-	}
-	tl, err := measureText(it.Symbol.HRI, it.HRICap, builtinSet(), it.Field("data"))
-	if err != nil {
-		return nil, image.Point{}, err
-	}
-	t, err := tl.draw(it.m, it.what)
-	if err != nil {
-		return nil, image.Point{}, err
-	}
-	uw, _ := it.UnrotatedSize()
-	gap := int(math.Ceil(it.HRICap * 0.3))
-	return t, image.Pt((uw-t.W)/2, it.BarHeight+2*it.Bearer+gap), nil
-}

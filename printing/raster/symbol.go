@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/boombuler/barcode"
-	"github.com/boombuler/barcode/code128"
 	"github.com/boombuler/barcode/code39"
 	"github.com/boombuler/barcode/datamatrix"
 	"github.com/boombuler/barcode/ean"
@@ -169,9 +168,10 @@ func EncodeSymbolWith(symbology, data string, opt SymbolOptions) (*Symbol, error
 	)
 	switch symbology {
 	case label.Code128:
-		bc, err = code128.Encode(data)
+		bc, err = encode128(data) // symbol128.go: the packing every encoder sends
 	case label.Code39:
 		bc, err = code39.Encode(data, false, false)
+		hri = "*" + data + "*" // printers print the start and stop characters
 	case label.EAN13:
 		bc, err = ean.Encode(data)
 	case label.UPCA:

@@ -7,7 +7,6 @@ import (
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/aztec"
 	"github.com/boombuler/barcode/codabar"
-	"github.com/boombuler/barcode/code128"
 	"github.com/boombuler/barcode/datamatrix"
 	"github.com/boombuler/barcode/ean"
 	"github.com/boombuler/barcode/pdf417"
@@ -46,7 +45,7 @@ func encodeV2(symbology, data string, opt SymbolOptions) (s *Symbol, ok bool, er
 		if perr != nil {
 			return nil, true, perr
 		}
-		bc, err = code128.Encode(label.GS1Element(fields, string(code128.FNC1)))
+		bc, err = encode128(label.GS1Element(fields, string(Code128FNC1)))
 	case label.GS1DataMatrix:
 		fields, perr := label.ParseGS1(data)
 		if perr != nil {

@@ -118,24 +118,33 @@ func native(it *raster.Item, dpi int) string {
 	return ""
 }
 
+// barcode returns the TSPL of a barcode: 1D bars natively at the field the
+// layout gives them with the printer's human-readable line off, and the
+// line and EAN/UPC guard bars as a BITMAP drawn as the preview draws them
+// (raster.SymbolParts). Code 128 is native only when the printer's own
+// code-set packing cannot change its width (raster.Code128Fixed).
 func barcode(it *raster.Item, x, y int) string {
 	m := it.Module
 	if it.Rotation != 0 || m < 1 || m > 10 {
 		return ""
 	}
-	hri := 0
-	if it.HRI {
-		hri = 1
+	if it.Parts != nil {
+		b := it.BarsBounds()
+		x, y = b.Min.X, b.Min.Y
 	}
+	var cmd string
 	switch it.Symbology {
 	case label.Code128:
-		return fmt.Sprintf("BARCODE %d,%d,\"128\",%d,%d,0,%d,%d,%s", x, y, it.BarHeight, hri, m, m, quote(it.Data))
+		if !raster.Code128Fixed(it.Data) {
+			return ""
+		}
+		cmd = fmt.Sprintf("BARCODE %d,%d,\"128\",%d,0,0,%d,%d,%s", x, y, it.BarHeight, m, m, quote(it.Data))
 	case label.Code39:
-		return fmt.Sprintf("BARCODE %d,%d,\"39\",%d,%d,0,%d,%d,%s", x, y, it.BarHeight, hri, m, m*raster.Code39Ratio, quote(it.Data))
+		cmd = fmt.Sprintf("BARCODE %d,%d,\"39\",%d,0,0,%d,%d,%s", x, y, it.BarHeight, m, m*raster.Code39Ratio, quote(it.Data))
 	case label.EAN13:
-		return fmt.Sprintf("BARCODE %d,%d,\"EAN13\",%d,%d,0,%d,%d,\"%s\"", x, y, it.BarHeight, hri, m, m, it.Data[:12])
+		cmd = fmt.Sprintf("BARCODE %d,%d,\"EAN13\",%d,0,0,%d,%d,\"%s\"", x, y, it.BarHeight, m, m, it.Data[:12])
 	case label.UPCA:
-		return fmt.Sprintf("BARCODE %d,%d,\"UPCA\",%d,%d,0,%d,%d,\"%s\"", x, y, it.BarHeight, hri, m, m, it.Data[:11])
+		cmd = fmt.Sprintf("BARCODE %d,%d,\"UPCA\",%d,0,0,%d,%d,\"%s\"", x, y, it.BarHeight, m, m, it.Data[:11])
 	case label.QR:
 		if !label.IsPrintableASCII(it.Data) {
 			return "" // code pages vary by firmware: draw it ourselves
@@ -146,6 +155,24 @@ func barcode(it *raster.Item, x, y int) string {
 			return ""
 		}
 		return fmt.Sprintf("DMATRIX %d,%d,%d,%d,x%d,%s", x, y, it.Bounds.Dx(), it.Bounds.Dy(), m, quote(it.Data))
+	default:
+		return ""
 	}
-	return ""
+	return withHRI(it, cmd)
+}
+
+// withHRI appends a 1D barcode's line and guard bars as a BITMAP ("" when
+// they cannot be drawn: the whole barcode is then a bitmap).
+func withHRI(it *raster.Item, cmd string) string {
+	hri, at, err := it.HRIBitmap()
+	if err != nil {
+		return ""
+	}
+	if hri != nil {
+		var b bytes.Buffer
+		p := it.Bounds.Min.Add(at)
+		writeBitmap(&b, p.X, p.Y, hri)
+		cmd += "\r\n" + strings.TrimSuffix(b.String(), "\r\n")
+	}
+	return cmd
 }

@@ -1,9 +1,7 @@
 package tspl
 
 import (
-	"bytes"
 	"fmt"
-	"image"
 	"strings"
 
 	"github.com/labelbridge/labelbridge/printing/label"
@@ -129,6 +127,10 @@ func barcodeV2(it *raster.Item, x, y int) string {
 	if it.Rotation != 0 || m < 1 || m > 10 {
 		return ""
 	}
+	if it.Parts != nil { // 1D: the bars' corner
+		b := it.BarsBounds()
+		x, y = b.Min.X, b.Min.Y
+	}
 	h := it.BarHeight
 	var cmd string
 	switch it.Symbology {
@@ -140,10 +142,10 @@ func barcodeV2(it *raster.Item, x, y int) string {
 		}
 		cmd = fmt.Sprintf("BARCODE %d,%d,\"UPCE\",%d,0,0,%d,%d,\"%s\"", x, y, h, m, m, it.Data[1:7])
 	case label.ITF14:
-		cmd = fmt.Sprintf("BARCODE %d,%d,\"25\",%d,0,0,%d,%d,\"%s\"", x, y+it.Bearer, h, m, 3*m, it.Data)
+		cmd = fmt.Sprintf("BARCODE %d,%d,\"25\",%d,0,0,%d,%d,\"%s\"", x, y, h, m, 3*m, it.Data)
 		if it.Bearer > 0 {
-			w := it.Bounds.Dx()
-			cmd += fmt.Sprintf("\r\nBAR %d,%d,%d,%d\r\nBAR %d,%d,%d,%d", x, y, w, it.Bearer, x, y+it.Bearer+h, w, it.Bearer)
+			w := it.BarsBounds().Dx()
+			cmd += fmt.Sprintf("\r\nBAR %d,%d,%d,%d\r\nBAR %d,%d,%d,%d", x, y-it.Bearer, w, it.Bearer, x, y+h, w, it.Bearer)
 		}
 	case label.Codabar:
 		cmd = fmt.Sprintf("BARCODE %d,%d,\"CODA\",%d,0,0,%d,%d,\"%s\"", x, y, h, m, 2*m, it.Data)
@@ -157,15 +159,5 @@ func barcodeV2(it *raster.Item, x, y int) string {
 	default:
 		return "" // GS1-128, GS1 Data Matrix, Aztec: see the file comment
 	}
-	hri, at, err := it.HRIBitmap()
-	if err != nil {
-		return ""
-	}
-	if hri != nil {
-		var b bytes.Buffer
-		p := image.Pt(x, y).Add(at)
-		writeBitmap(&b, p.X, p.Y, hri)
-		cmd += "\r\n" + strings.TrimSuffix(b.String(), "\r\n")
-	}
-	return cmd
+	return withHRI(it, cmd)
 }

@@ -2,7 +2,6 @@ package zpl
 
 import (
 	"fmt"
-	"image"
 	"strings"
 
 	"github.com/labelbridge/labelbridge/printing/label"
@@ -94,7 +93,8 @@ func abs(v int) int {
 	return v
 }
 
-// barcodeV2 returns the ZPL of a v2 symbology (rotation 0), or "".
+// barcodeV2 returns the ZPL of a v2 symbology (rotation 0), or "". x, y
+// are the bars' corner (1D) or the symbol's.
 func barcodeV2(it *raster.Item, x, y int) string {
 	m := it.Module
 	if it.Rotation != 0 || m < 1 || m > 10 {
@@ -114,11 +114,11 @@ func barcodeV2(it *raster.Item, x, y int) string {
 	case label.UPCE:
 		cmd = fmt.Sprintf("^FO%d,%d^BY%d^B9N,%d,N,N,N^FD%s^FS", x, y, m, h, it.Data[:7])
 	case label.ITF14:
-		cmd = fmt.Sprintf("^FO%d,%d^BY%d,3.0^B2N,%d,N,N,N^FD%s^FS", x, y+it.Bearer, m, h, it.Data)
+		cmd = fmt.Sprintf("^FO%d,%d^BY%d,3.0^B2N,%d,N,N,N^FD%s^FS", x, y, m, h, it.Data)
 		if it.Bearer > 0 {
-			w := it.Bounds.Dx()
+			w := it.BarsBounds().Dx()
 			cmd += fmt.Sprintf("\n^FO%d,%d^GB%d,%d,%d^FS\n^FO%d,%d^GB%d,%d,%d^FS",
-				x, y, w, it.Bearer, it.Bearer, x, y+it.Bearer+h, w, it.Bearer, it.Bearer)
+				x, y-it.Bearer, w, it.Bearer, it.Bearer, x, y+h, w, it.Bearer, it.Bearer)
 		}
 	case label.Codabar:
 		d := it.Data
@@ -139,13 +139,5 @@ func barcodeV2(it *raster.Item, x, y int) string {
 	default:
 		return ""
 	}
-	hri, at, err := it.HRIBitmap()
-	if err != nil {
-		return ""
-	}
-	if hri != nil {
-		p := image.Pt(x, y).Add(at)
-		cmd += fmt.Sprintf("\n^FO%d,%d%s^FS", p.X, p.Y, GF(hri))
-	}
-	return cmd
+	return withHRI(it, cmd)
 }

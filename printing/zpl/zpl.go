@@ -154,6 +154,18 @@ func native(it *raster.Item) string {
 	return ""
 }
 
+// QROriginShift is how far below its ^FO a printer draws a ^BQ symbol:
+// the ^BY bar height (10 dots unless changed; zebrash and the field reports
+// agree that Zebra firmware adds it). barcode sends ^BY with that height and
+// ^FO this much higher, so the QR code prints where it was laid out; a QR
+// code nearer the top than this is sent as a bitmap.
+const QROriginShift = 10
+
+// barcode returns the ZPL of a barcode: the bars natively at the field the
+// layout gives them (^FO is the field's upper-left corner in every
+// orientation, Zebra's ^FO definition, which zebrash follows too), the
+// printer's interpretation line off, and the line and any long guard bars
+// as a ^GF drawn as the preview draws them (raster.SymbolParts).
 func barcode(it *raster.Item, x, y int) string {
 	m := it.Module
 	if m < 1 || (m > 10 && it.Symbology != label.DataMatrix) {
@@ -161,25 +173,53 @@ func barcode(it *raster.Item, x, y int) string {
 	}
 	o := orientation(it.Rotation)
 	h := it.BarHeight
+	if it.Parts != nil {
+		b := it.BarsBounds()
+		x, y = b.Min.X, b.Min.Y
+	}
+	var cmd string
 	switch it.Symbology {
 	case label.Code128:
-		return fmt.Sprintf("^FO%d,%d^BY%d^BC%s,%d,%s,N,N,A%s", x, y, m, o, h, yn(it.HRI), fieldData(it.Data))
+		cmd = fmt.Sprintf("^FO%d,%d^BY%d^BC%s,%d,N,N,N,A%s", x, y, m, o, h, fieldData(it.Data))
 	case label.Code39:
-		return fmt.Sprintf("^FO%d,%d^BY%d,%d.0^B3%s,N,%d,%s,N%s", x, y, m, raster.Code39Ratio, o, h, yn(it.HRI), fieldData(it.Data))
-	case label.EAN13:
-		return fmt.Sprintf("^FO%d,%d^BY%d^BE%s,%d,%s,N^FD%s^FS", x, y, m, o, h, yn(it.HRI), it.Data[:12])
-	case label.UPCA:
-		return fmt.Sprintf("^FO%d,%d^BY%d^BU%s,%d,%s,N,Y^FD%s^FS", x, y, m, o, h, yn(it.HRI), it.Data[:11])
-	case label.QR:
+		cmd = fmt.Sprintf("^FO%d,%d^BY%d,%d.0^B3%s,N,%d,N,N%s", x, y, m, raster.Code39Ratio, o, h, fieldData(it.Data))
+	case label.EAN13, label.UPCA:
 		if it.Rotation != 0 {
-			return "" // ^BQ has no rotation
+			// Rotated, printers move EAN/UPC by their guard bars
+			// (zebrash shifts ^BER left of ^FO): a bitmap prints exactly.
+			return ""
 		}
-		return fmt.Sprintf("^FO%d,%d^BQN,2,%d%s", x, y, m, fieldData(string("LMQH"[it.ECC%4])+"A,"+it.Data))
+		if it.Symbology == label.EAN13 {
+			cmd = fmt.Sprintf("^FO%d,%d^BY%d^BEN,%d,N,N^FD%s^FS", x, y, m, h, it.Data[:12])
+		} else {
+			cmd = fmt.Sprintf("^FO%d,%d^BY%d^BUN,%d,N,N,Y^FD%s^FS", x, y, m, h, it.Data[:11])
+		}
+	case label.QR:
+		if it.Rotation != 0 || y < QROriginShift {
+			return "" // ^BQ has no rotation; ^FO cannot be negative
+		}
+		return fmt.Sprintf("^BY%d,2.0,%d^FO%d,%d^BQN,2,%d%s", m, QROriginShift, x, y-QROriginShift, m, fieldData(string("LMQH"[it.ECC%4])+"A,"+it.Data))
 	case label.DataMatrix:
 		if it.Rotation != 0 {
 			return ""
 		}
 		return fmt.Sprintf("^FO%d,%d^BXN,%d,200%s", x, y, m, fieldData(it.Data))
+	default:
+		return barcodeV2(it, x, y)
 	}
-	return barcodeV2(it, x, y)
+	return withHRI(it, cmd)
+}
+
+// withHRI appends a 1D barcode's line and guard bars as a ^GF ("" when
+// they cannot be drawn: the whole barcode is then a bitmap).
+func withHRI(it *raster.Item, cmd string) string {
+	hri, at, err := it.HRIBitmap()
+	if err != nil {
+		return ""
+	}
+	if hri != nil {
+		p := it.Bounds.Min.Add(at)
+		cmd += fmt.Sprintf("\n^FO%d,%d%s^FS", p.X, p.Y, GF(hri))
+	}
+	return cmd
 }
