@@ -20,8 +20,9 @@ type SettingsSpooler interface {
 
 // printersConfigure sets a printer's print and media settings
 // {"printer", "settings": {darkness, speed, media, gap, markHeight, method,
-// offset, printWidth}} (null or {} clears them): saved in the config file
-// (printerSettings) and used at once by the labels printed on it.
+// offset, printWidth, labelWidth, labelHeight, unit}} (null or {} clears
+// them): saved in the config file (printerSettings) and used at once by the
+// labels and documents printed on it (the label size by documents only).
 func (p *Panel) printersConfigure(_ context.Context, params json.RawMessage) (any, error) {
 	var in wire.PrinterConfigureParams
 	if err := decodeParams(params, &in); err != nil {

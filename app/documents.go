@@ -24,6 +24,35 @@ type documentSource struct {
 	Document json.RawMessage `json:"document"`
 	DPI      int             `json:"dpi"`
 	MaxWidth int             `json:"maxWidth,omitempty"` // dots: a receipt printer's paper
+	Size     *documentSize   `json:"size,omitempty"`     // the printer's label size it printed at
+}
+
+// documentSize is a label size in unit (mm, in or dot).
+type documentSize struct {
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+	Unit   string  `json:"unit"`
+}
+
+// printerLabelSize is the label size a document gets on printer p: the
+// printer's configured labelWidth×labelHeight when the document names no
+// size of its own (a document's width and height win), else nil.
+func printerLabelSize(d *document.Params, p printing.Printer) *documentSize {
+	if d.Width > 0 || d.Height > 0 || p.Settings == nil {
+		return nil
+	}
+	w, h, unit, ok := p.Settings.LabelSize()
+	if !ok {
+		return nil
+	}
+	return &documentSize{Width: w, Height: h, Unit: unit}
+}
+
+// apply gives d the size (nil: d keeps its own or the page's).
+func (z *documentSize) apply(d *document.Params) {
+	if z != nil && d.Width == 0 && d.Height == 0 {
+		d.Width, d.Height, d.Unit = z.Width, z.Height, z.Unit
+	}
 }
 
 // asDocumentSource reads a stored job source that is a document.
@@ -49,12 +78,14 @@ func (c *labelCompiler) CompileDocument(ctx context.Context, raw json.RawMessage
 	copies = max(copies, 1)
 	maxWidth := documentMaxWidth(p, dpi)
 	d.SetMaxWidth(maxWidth)
+	size := printerLabelSize(d, p)
+	size.apply(d)
 	d.SetPrinterSettings(p.Settings)
 	data, err := document.Encode(ctx, d, p.Language, dpi, copies)
 	if err != nil {
 		return printing.Compiled{}, fmt.Errorf("document for printer %s (%s, %d dpi): %w", p.ID, p.Language, dpi, err)
 	}
-	src, err := json.Marshal(documentSource{Document: raw, DPI: dpi, MaxWidth: maxWidth})
+	src, err := json.Marshal(documentSource{Document: raw, DPI: dpi, MaxWidth: maxWidth, Size: size})
 	if err != nil {
 		return printing.Compiled{}, fmt.Errorf("document source: %w", err)
 	}
@@ -64,10 +95,12 @@ func (c *labelCompiler) CompileDocument(ctx context.Context, raw json.RawMessage
 // PreviewDocument draws a document's pages as one PNG (dpi 0: 203), for
 // labels.preview.
 func (c *labelCompiler) PreviewDocument(ctx context.Context, raw json.RawMessage, dpi int) ([]byte, int, error) {
-	return previewDocument(ctx, raw, dpi, 0)
+	return previewDocument(ctx, raw, dpi, 0, nil)
 }
 
-func previewDocument(ctx context.Context, raw json.RawMessage, dpi, maxWidth int) ([]byte, int, error) {
+// previewDocument draws a document's pages, on labels of size when the
+// document names none (a stored job's printer label size; nil: the page's).
+func previewDocument(ctx context.Context, raw json.RawMessage, dpi, maxWidth int, size *documentSize) ([]byte, int, error) {
 	d, err := document.Parse(raw)
 	if err != nil {
 		return nil, 0, err
@@ -76,6 +109,7 @@ func previewDocument(ctx context.Context, raw json.RawMessage, dpi, maxWidth int
 		dpi = defaultDocumentDPI
 	}
 	d.SetMaxWidth(maxWidth)
+	size.apply(d)
 	return document.Preview(ctx, d, dpi)
 }
 

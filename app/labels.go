@@ -40,7 +40,7 @@ func (c *labelCompiler) Compile(ctx context.Context, raw json.RawMessage, p prin
 // stored document job's pages (dpi 0: the dpi it printed at).
 func (c *labelCompiler) PreviewLabel(ctx context.Context, raw json.RawMessage, dpi int) ([]byte, error) {
 	if d, ok := asDocumentSource(raw); ok {
-		png, _, err := previewDocument(ctx, d.Document, cmp.Or(dpi, d.DPI), d.MaxWidth)
+		png, _, err := previewDocument(ctx, d.Document, cmp.Or(dpi, d.DPI), d.MaxWidth, d.Size)
 		return png, err
 	}
 	l, err := label.Parse(raw)

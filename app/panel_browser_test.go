@@ -203,12 +203,18 @@ func TestPanelInBrowser(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(card+` input[name="darkness"]`), "18"),
 			chromedp.SetValue(chromedp.CSS(card+` select[name="media"]`), "gap"),
 			chromedp.SetValue(chromedp.CSS(card+` input[name="gap"]`), "3"),
+			chromedp.SetValue(chromedp.CSS(card+` input[name="labelWidth"]`), "4"),
+			chromedp.SetValue(chromedp.CSS(card+` input[name="labelHeight"]`), "6"),
+			chromedp.SetValue(chromedp.CSS(card+` select[name="unit"]`), "in"),
 			chromedp.Click(chromedp.CSS(card+` form.settings-form button[type="submit"]`)),
 			// The printers event brings the saved settings back into the form.
 			chromedp.WaitVisible(chromedp.CSS(card+` input[name="darkness"][value="18"]`)),
+			chromedp.WaitVisible(chromedp.CSS(card+` input[name="labelWidth"][value="4"]`)),
 		)
 		saved := readTestConfig(t, home).PrinterSettings[dockID]
-		if saved.Darkness == nil || *saved.Darkness != 18 || saved.Media != "gap" || saved.Gap == nil || *saved.Gap != 3 {
+		w, h, unit, sized := saved.LabelSize()
+		if saved.Darkness == nil || *saved.Darkness != 18 || saved.Media != "gap" || saved.Gap == nil || *saved.Gap != 3 ||
+			!sized || w != 4 || h != 6 || unit != "in" {
 			t.Fatalf("saved settings = %+v", saved)
 		}
 		saveScreenshot(t, bctx, shots, "printer-settings.png")

@@ -11,7 +11,9 @@ import (
 
 // PrinterSettings are per-printer print and media settings by printer id
 // (the "printerSettings" key: {"usb:0a5f:…": {"darkness": 20, "media":
-// "gap", "gap": 3, …}}, lengths in mm). Labels may override them.
+// "gap", "gap": 3, "labelWidth": 4, "labelHeight": 6, "unit": "in", …}},
+// lengths in mm except the label size, in its unit). Labels may override
+// them, except the label size: documents without a size print at it.
 type PrinterSettings = map[string]media.Settings
 
 // validatePrinterSettings checks every printer's settings, naming the key

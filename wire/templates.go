@@ -65,7 +65,8 @@ type DeletedResult struct {
 	Deleted string `json:"deleted"`
 }
 
-// PrinterSettings are a printer's print and media settings (lengths in mm).
+// PrinterSettings are a printer's print and media settings (lengths in mm,
+// except the media's label size labelWidth×labelHeight, in unit).
 type PrinterSettings = media.Settings
 
 // PrinterConfigureParams are printers.configure's params: the printer's

@@ -38,7 +38,12 @@ export function settingsForm(p) {
           ['transfer', t('settings.methodTransfer')]], s.method),
         num('offsetX', t('settings.offsetX'), { min: -100, max: 100, step: 0.1 }, s.offset?.x),
         num('offsetY', t('settings.offsetY'), { min: -100, max: 100, step: 0.1 }, s.offset?.y),
-        num('printWidth', t('settings.printWidth'), { min: 1, max: 2000, step: 0.1 }, s.printWidth)),
+        num('printWidth', t('settings.printWidth'), { min: 1, max: 2000, step: 0.1 }, s.printWidth),
+        // The size of one label of the media: documents printed without a size get it.
+        num('labelWidth', t('settings.labelWidth'), { min: 0, step: 'any' }, s.labelWidth),
+        num('labelHeight', t('settings.labelHeight'), { min: 0, step: 'any' }, s.labelHeight),
+        choice('unit', t('settings.labelUnit'), [['mm', t('settings.unitMM')], ['in', t('settings.unitIn')],
+          ['dot', t('settings.unitDot')]], s.unit ?? 'mm')),
       h('p', { class: 'form-error', hidden: true, role: 'alert' }),
       h('div', { class: 'settings-actions' },
         h('button', { class: 'btn btn-small', type: 'submit', text: t('settings.save') }))));
@@ -49,11 +54,13 @@ function settingsOf(form) {
   const d = new FormData(form);
   const s = {};
   const n = (k) => (d.get(k) === '' || d.get(k) === null ? undefined : Number(d.get(k)));
-  for (const k of ['darkness', 'speed', 'gap', 'markHeight', 'printWidth']) if (n(k) !== undefined) s[k] = n(k);
+  for (const k of ['darkness', 'speed', 'gap', 'markHeight', 'printWidth', 'labelWidth', 'labelHeight']) if (n(k) !== undefined) s[k] = n(k);
   for (const k of ['media', 'method']) if (d.get(k)) s[k] = d.get(k);
   if (n('offsetX') !== undefined || n('offsetY') !== undefined) s.offset = { x: n('offsetX') ?? 0, y: n('offsetY') ?? 0 };
   if (s.media !== 'gap') delete s.gap;
   if (s.media !== 'mark') delete s.markHeight;
+  // The unit goes with a label size (the agent refuses one alone); mm is the default.
+  if ((s.labelWidth !== undefined || s.labelHeight !== undefined) && d.get('unit') !== 'mm') s.unit = d.get('unit');
   return s;
 }
 

@@ -3,7 +3,9 @@
 // darkness (0–30, mapped to each language's own scale), speed (inches per
 // second), media type ("gap", "mark" or "continuous") with the gap or mark
 // height, print method ("direct" or "transfer"), an offset of the whole
-// label and the printable width. Settings come from a printer's
+// label, the printable width, and the size of the labels on the roll
+// (labelWidth×labelHeight in unit: the size a document's pages print at
+// when the print names none). Settings come from a printer's
 // configuration and may be overridden per label (Merge); each encoder emits
 // them with its own commands (printing/zpl, tspl, epl, escpos settings.go).
 //
@@ -11,6 +13,7 @@
 package media
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 )
@@ -36,6 +39,17 @@ const (
 	MaxGapMM      = 50.0
 	MaxOffsetMM   = 100.0
 	MaxPrintWidth = 2000.0
+	// MaxLabelSideMM is the longest side of a configured label size (as
+	// long as the label model's), MaxLabelSideDots the same at 600 dpi.
+	MaxLabelSideMM   = 2000.0
+	MaxLabelSideDots = 47244.0
+)
+
+// Units of LabelWidth and LabelHeight.
+const (
+	UnitMM  = "mm" // the default
+	UnitIn  = "in"
+	UnitDot = "dot" // printer dots: the same number of dots at any dpi
 )
 
 // Settings are a printer's or a label's print settings. Nil or empty fields
@@ -49,6 +63,12 @@ type Settings struct {
 	Method     string   `json:"method,omitempty"`     // direct, transfer
 	Offset     *Offset  `json:"offset,omitempty"`     // shifts the whole label
 	PrintWidth *float64 `json:"printWidth,omitempty"` // printable width
+	// The size of one label of the media, in Unit (not mm: only these two
+	// lengths follow Unit). Documents printed without a size get it;
+	// labels carry their own size and ignore it.
+	LabelWidth  *float64 `json:"labelWidth,omitempty"`
+	LabelHeight *float64 `json:"labelHeight,omitempty"`
+	Unit        string   `json:"unit,omitempty"` // of labelWidth and labelHeight: mm (default), in, dot
 }
 
 // Offset moves everything on the label right (x) and down (y); negative
@@ -61,7 +81,20 @@ type Offset struct {
 // IsZero reports whether no setting is set.
 func (s Settings) IsZero() bool {
 	return s.Darkness == nil && s.Speed == nil && s.Media == "" && s.Gap == nil && s.MarkHeight == nil &&
-		s.Method == "" && s.Offset == nil && s.PrintWidth == nil
+		s.Method == "" && s.Offset == nil && s.PrintWidth == nil && s.LabelWidth == nil && s.LabelHeight == nil && s.Unit == ""
+}
+
+// LabelSize returns the configured label size and its unit ("mm" when
+// unset), ok false when none is configured.
+func (s Settings) LabelSize() (width, height float64, unit string, ok bool) {
+	if s.LabelWidth == nil || s.LabelHeight == nil {
+		return 0, 0, "", false
+	}
+	unit = s.Unit
+	if unit == "" {
+		unit = UnitMM
+	}
+	return *s.LabelWidth, *s.LabelHeight, unit, true
 }
 
 // FieldError is a bad setting: Field names it ("darkness", "offset.x"),
@@ -124,6 +157,41 @@ func (s Settings) Validate(prefix string) error {
 	if w := s.PrintWidth; w != nil && (!finite(*w) || *w <= 0 || *w > MaxPrintWidth) {
 		return bad("printWidth", "%.6g mm is out of range (more than 0, at most %.6g mm)", *w, MaxPrintWidth)
 	}
+	return s.validateLabelSize(bad)
+}
+
+// validateLabelSize checks labelWidth, labelHeight and unit: both sides or
+// neither, each more than 0 and at most 2000 mm (78.74 in, 47244 dots).
+func (s Settings) validateLabelSize(bad func(name, format string, args ...any) error) error {
+	var max float64
+	switch s.Unit {
+	case "", UnitMM:
+		max = MaxLabelSideMM
+	case UnitIn:
+		max = MaxLabelSideMM / 25.4
+	case UnitDot:
+		max = MaxLabelSideDots
+	default:
+		return bad("unit", "%q is not one of mm, in, dot", clip(s.Unit))
+	}
+	if s.LabelWidth == nil && s.LabelHeight == nil {
+		if s.Unit != "" {
+			return bad("unit", "is the unit of labelWidth and labelHeight: set them too (other lengths are in mm)")
+		}
+		return nil
+	}
+	unit := cmp.Or(s.Unit, UnitMM)
+	for _, f := range []struct {
+		name, other string
+		v           *float64
+	}{{"labelWidth", "labelHeight", s.LabelWidth}, {"labelHeight", "labelWidth", s.LabelHeight}} {
+		if f.v == nil {
+			return bad(f.name, "required with %s (the label size is both sides)", f.other)
+		}
+		if v := *f.v; math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 || v > max {
+			return bad(f.name, "%.6g %s is out of range (more than 0, at most %.6g %s)", v, unit, max, unit)
+		}
+	}
 	return nil
 }
 
@@ -155,6 +223,9 @@ func Merge(base, over Settings) Settings {
 	}
 	if over.PrintWidth != nil {
 		out.PrintWidth = over.PrintWidth
+	}
+	if over.LabelWidth != nil || over.LabelHeight != nil { // the size and its unit go together
+		out.LabelWidth, out.LabelHeight, out.Unit = over.LabelWidth, over.LabelHeight, over.Unit
 	}
 	if out.Media != Gap && out.Media != "" {
 		out.Gap = nil

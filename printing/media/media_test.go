@@ -1,6 +1,7 @@
 package media
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -24,6 +25,20 @@ func TestValidate(t *testing.T) {
 		{Settings{Method: "ink"}, `p.method: "ink" is not one of direct, transfer`},
 		{Settings{Offset: &Offset{X: 101}}, `p.offset.x: 101 mm is out of range (±100 mm)`},
 		{Settings{PrintWidth: ptr(0.0)}, `p.printWidth: 0 mm is out of range`},
+		{Settings{LabelWidth: ptr(100.0), LabelHeight: ptr(150.0)}, ""},
+		{Settings{LabelWidth: ptr(4.0), LabelHeight: ptr(6.0), Unit: UnitIn}, ""},
+		{Settings{LabelWidth: ptr(812.0), LabelHeight: ptr(1218.0), Unit: UnitDot}, ""},
+		{Settings{LabelWidth: ptr(2000.0), LabelHeight: ptr(78.74), Unit: UnitMM}, ""},
+		{Settings{LabelWidth: ptr(100.0)}, "p.labelHeight: required with labelWidth"},
+		{Settings{LabelHeight: ptr(100.0), Unit: UnitIn}, "p.labelWidth: required with labelHeight"},
+		{Settings{Unit: UnitIn}, "p.unit: is the unit of labelWidth and labelHeight: set them too"},
+		{Settings{LabelWidth: ptr(4.0), LabelHeight: ptr(6.0), Unit: "cm"}, `p.unit: "cm" is not one of mm, in, dot`},
+		{Settings{LabelWidth: ptr(0.0), LabelHeight: ptr(6.0)}, "p.labelWidth: 0 mm is out of range (more than 0, at most 2000 mm)"},
+		{Settings{LabelWidth: ptr(4.0), LabelHeight: ptr(-6.0), Unit: UnitIn}, "p.labelHeight: -6 in is out of range (more than 0, at most 78.7402 in)"},
+		{Settings{LabelWidth: ptr(79.0), LabelHeight: ptr(6.0), Unit: UnitIn}, "p.labelWidth: 79 in is out of range"},
+		{Settings{LabelWidth: ptr(4.0), LabelHeight: ptr(47245.0), Unit: UnitDot}, "p.labelHeight: 47245 dot is out of range (more than 0, at most 47244 dot)"},
+		{Settings{LabelWidth: ptr(math.NaN()), LabelHeight: ptr(6.0)}, "p.labelWidth: NaN mm is out of range"},
+		{Settings{LabelWidth: ptr(math.Inf(1)), LabelHeight: ptr(6.0)}, "p.labelWidth: +Inf mm is out of range"},
 	}
 	for _, tt := range tests {
 		err := tt.s.Validate("p.")
@@ -45,6 +60,20 @@ func TestMerge(t *testing.T) {
 	}
 	if !(Settings{}).IsZero() || base.IsZero() {
 		t.Error("IsZero")
+	}
+	if (Settings{Unit: UnitIn}).IsZero() || (Settings{LabelWidth: ptr(1.0)}).IsZero() {
+		t.Error("IsZero with only a label size field")
+	}
+	sized := Merge(Settings{LabelWidth: ptr(4.0), LabelHeight: ptr(6.0), Unit: UnitIn}, Settings{Darkness: ptr(5)})
+	if w, h, unit, ok := sized.LabelSize(); !ok || w != 4 || h != 6 || unit != UnitIn {
+		t.Errorf("Merge keeps the printer's label size: %v×%v %s %v", w, h, unit, ok)
+	}
+	over := Merge(sized, Settings{LabelWidth: ptr(50.0), LabelHeight: ptr(30.0)})
+	if w, h, unit, _ := over.LabelSize(); w != 50 || h != 30 || unit != UnitMM {
+		t.Errorf("a label size over another takes its unit along: %v×%v %s", w, h, unit)
+	}
+	if _, _, _, ok := (Settings{LabelWidth: ptr(1.0)}).LabelSize(); ok {
+		t.Error("LabelSize with one side")
 	}
 }
 

@@ -5,9 +5,9 @@ export type Method = "hello" | "printers.list" | "printers.get" | "printers.setD
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
 export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "fleet.status" | "fleet.pause" | "fleet.resume" | "fleet.setEnabled" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.configure" | "printers.calibrate" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install" | "qzTray.get" | "qzTray.set";
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
-export type Notification = "job" | "printers" | "sites" | "fleet";
-/** Topics of subscribe and unsubscribe ("sites" and "fleet": the panel and CLI only). */
-export type Topic = "jobs" | "printers" | "sites" | "fleet";
+export type Notification = "job" | "printers" | "sites";
+/** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
+export type Topic = "jobs" | "printers" | "sites";
 /** Reasons in the agent's JSON-RPC errors (error.data.reason); see docs/protocol.md. */
 export type AgentReason = "parse_error" | "invalid_request" | "method_not_found" | "invalid_params" | "invalid_label" | "font_missing" | "unsupported_language" | "printer_not_found" | "language_mismatch" | "queue_full" | "payload_too_large" | "too_complex" | "job_not_found" | "invalid_state" | "not_allowed" | "store_failed" | "template_not_found" | "unavailable" | "internal_error";
 /** Reasons the SDK itself gives (in the page, before or instead of the agent). */
@@ -180,7 +180,8 @@ export interface Label {
 /**
  * Printer and media settings (v2): per printer (printers.configure, config
  * printerSettings, lengths in mm) and per label (the same fields flat in the
- * label, lengths in its unit). See docs/labels.md#printer-and-media-settings.
+ * label, lengths in its unit), except the media's label size (labelWidth,
+ * labelHeight, unit: the printer's only). See docs/labels.md#printer-and-media-settings.
  */
 export interface PrinterSettings {
     /** 0–30, mapped to each language's scale (ZPL ~SD, TSPL DENSITY and EPL D halve it). */
@@ -200,6 +201,11 @@ export interface PrinterSettings {
     };
     /** Printable width (ESC/POS: default 72 mm). */
     printWidth?: number;
+    /** The size of one label of the media, in `unit` (both sides or neither): a document printed without its own width and height prints at this size. Labels carry their own size and ignore it. */
+    labelWidth?: number;
+    labelHeight?: number;
+    /** The unit of labelWidth and labelHeight only (other lengths here are in mm); default "mm". */
+    unit?: Unit;
 }
 /** print's counters: label k (copies included) shows start + k×step, zero-padded to digits, in {{name}}. */
 export interface Counter {
@@ -438,8 +444,6 @@ export interface EventMap {
     printers: Printer[];
     /** Admin connections subscribed to the "sites" topic only. */
     sites: SitesUpdate;
-    /** Admin connections subscribed to the "fleet" topic only: the fleet connection's state changed. */
-    fleet: FleetStatus;
     status: Status;
 }
 /** Connects to the agent (trying the known ports) and resolves with a Client. */
@@ -469,7 +473,7 @@ export declare class Client {
     get port(): number;
     /** The agent's hello: name, version, protocol, origin, defaultPrinter, maxMessageBytes, methods. */
     get info(): AgentInfo | null;
-    /** Listens to "job" (a Job), "printers" (Printer[]), "sites" and "fleet" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+    /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
     on<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): () => void;
     off<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): void;
     /** The printers, the default first. */

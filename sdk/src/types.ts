@@ -54,10 +54,10 @@ export type AdminMethod =
   | "qzTray.set";
 
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
-export type Notification = "job" | "printers" | "sites" | "fleet";
+export type Notification = "job" | "printers" | "sites";
 
-/** Topics of subscribe and unsubscribe ("sites" and "fleet": the panel and CLI only). */
-export type Topic = "jobs" | "printers" | "sites" | "fleet";
+/** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
+export type Topic = "jobs" | "printers" | "sites";
 
 /** Reasons in the agent's JSON-RPC errors (error.data.reason); see docs/protocol.md. */
 export type AgentReason =
@@ -288,7 +288,8 @@ export interface Label {
 /**
  * Printer and media settings (v2): per printer (printers.configure, config
  * printerSettings, lengths in mm) and per label (the same fields flat in the
- * label, lengths in its unit). See docs/labels.md#printer-and-media-settings.
+ * label, lengths in its unit), except the media's label size (labelWidth,
+ * labelHeight, unit: the printer's only). See docs/labels.md#printer-and-media-settings.
  */
 export interface PrinterSettings {
   /** 0–30, mapped to each language's scale (ZPL ~SD, TSPL DENSITY and EPL D halve it). */
@@ -305,6 +306,11 @@ export interface PrinterSettings {
   offset?: { x: number; y: number };
   /** Printable width (ESC/POS: default 72 mm). */
   printWidth?: number;
+  /** The size of one label of the media, in `unit` (both sides or neither): a document printed without its own width and height prints at this size. Labels carry their own size and ignore it. */
+  labelWidth?: number;
+  labelHeight?: number;
+  /** The unit of labelWidth and labelHeight only (other lengths here are in mm); default "mm". */
+  unit?: Unit;
 }
 
 /** print's counters: label k (copies included) shows start + k×step, zero-padded to digits, in {{name}}. */
