@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +85,38 @@ const (
 	typeJSON = "application/json; charset=utf-8"
 )
 
+// extensionTypes are the content types of the files a folder may hold.
+var extensionTypes = map[string]string{
+	".js": typeJS, ".css": typeCSS, ".png": typePNG, ".json": typeJSON, ".html": typeHTML,
+}
+
+// typesByExtension lists every file in fsys (subfolders included) with its
+// content type by extension, except the names in skip. A file of a kind
+// not in extensionTypes is an error: the agent would not know how to serve
+// it.
+func typesByExtension(fsys fs.FS, skip ...string) (map[string]string, error) {
+	types := map[string]string{}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || slices.Contains(skip, name) {
+			return err
+		}
+		typ, ok := extensionTypes[path.Ext(name)]
+		if !ok {
+			return fmt.Errorf("static file %s: no content type for %q files", name, path.Ext(name))
+		}
+		types[name] = typ
+		return nil
+	})
+	return types, err
+}
+
+// panelFiles are the panel's scripts, styles, images and catalogs under
+// /panel/ (its two pages are served at / and /login).
+func panelFiles() (Files, error) {
+	types, err := typesByExtension(assets.Panel(), "index.html", "login.html")
+	return Files{FS: assets.Panel(), Prefix: "/panel/", Types: types}, err
+}
+
 // mount is one route of the agent's files.
 type mount struct {
 	patterns []string
@@ -96,15 +129,18 @@ type mount struct {
 // POST with login. The panel and the demo run in the agent's own origin
 // (edge.Page: only the agent's own code); nothing they serve holds a secret.
 func MountFiles(e *edge.Edge, login http.Handler) error {
+	panel, err := panelFiles()
+	if err != nil {
+		return err
+	}
 	mounts := []mount{
 		// The pages are the same for everyone (no secret in them): the
 		// panel asks for its session from the login page's sessionStorage.
 		{[]string{"/{$}"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/", Index: "index.html", Types: map[string]string{"index.html": typeHTML}, Cache: "no-store"}},
 		{[]string{"/login"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/login", Index: "login.html", Types: map[string]string{"login.html": typeHTML}, Cache: "no-store"}},
-		{[]string{"/panel/"}, edge.Page, Files{FS: assets.Panel(), Prefix: "/panel/", Types: map[string]string{
-			"panel.js": typeJS, "login.js": typeJS, "panel.css": typeCSS, "favicon.png": typePNG,
-			"i18n.js": typeJS, "dom.js": typeJS, "core.js": typeJS, "printers.js": typeJS, "queue.js": typeJS, "sites.js": typeJS, "compat.js": typeJS, "trust.js": typeJS,
-			"printersettings.js": typeJS, "i18n/en.json": typeJSON, "i18n/ko.json": typeJSON}}},
+		// Every script, style, image and catalog of the panel: listed from
+		// the embedded folder, so a new module cannot be left unserved.
+		{[]string{"/panel/"}, edge.Page, panel},
 		{[]string{"/sdk/"}, edge.File, Files{FS: assets.SDK(), Prefix: "/sdk/", Types: map[string]string{
 			"labelbridge.js": typeJS, "labelbridge.global.js": typeJS, "labelbridge.cjs": typeJS, "labelbridge.d.ts": typeTS}}},
 		{[]string{"/demo", "/demo/"}, edge.Page, Files{FS: assets.Demo(), Prefix: "/demo/", Index: "index.html", Types: map[string]string{
