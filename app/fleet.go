@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +40,7 @@ type fleetControl struct {
 	a        *agent
 	conn     *fleet.Connector
 	onChange atomic.Pointer[func()] // set by the tray
+	notifyMu sync.Mutex             // panel events go out in the order of the states they read
 }
 
 // startFleet connects to the customer's broker when the config sets one,
@@ -95,6 +97,11 @@ func (fc *fleetControl) changed() {
 	if fn := fc.onChange.Load(); fn != nil {
 		(*fn)()
 	}
+	// The panel's fleet card: a "fleet" event to admin connections
+	// subscribed to the fleet topic (Notify never blocks).
+	fc.notifyMu.Lock()
+	fc.a.server.Notify(wire.TopicFleet, wire.EventFleet, fc.Status())
+	fc.notifyMu.Unlock()
 }
 
 // OnChange registers fn to run when the connection's state may have

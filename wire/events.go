@@ -11,20 +11,25 @@ const (
 	EventJob      = "job"      // params: Job (a job changed state)
 	EventPrinters = "printers" // params: PrintersResult (the list or a status changed)
 	EventSites    = "sites"    // params: SitesResult (admin only: the allowed or pending sites changed)
+	EventFleet    = "fleet"    // params: FleetStatus (admin only: the fleet connection's state changed)
 )
 
 // Events returns every event name, sorted.
-func Events() []string { return sorted(EventJob, EventPrinters, EventSites) }
+func Events() []string { return sorted(EventJob, EventPrinters, EventSites, EventFleet) }
 
 // Topics a connection subscribes to; each brings its event.
 const (
 	TopicJobs     = "jobs"     // EventJob: admins see every job, a page its own
 	TopicPrinters = "printers" // EventPrinters
 	TopicSites    = "sites"    // EventSites, admin only
+	TopicFleet    = "fleet"    // EventFleet, admin only
 )
 
+// AdminTopics are the topics only admin connections may subscribe to.
+func AdminTopics() []string { return sorted(TopicSites, TopicFleet) }
+
 // Topics returns every topic, sorted.
-func Topics() []string { return sorted(TopicJobs, TopicPrinters, TopicSites) }
+func Topics() []string { return sorted(TopicJobs, TopicPrinters, TopicSites, TopicFleet) }
 
 // The shapes below are the core's (see the package comment).
 type (

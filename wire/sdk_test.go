@@ -95,7 +95,7 @@ func TestSDKMismatchesSeesDrift(t *testing.T) {
 		{"method only in the SDK", `"labels.preview"`, `"labels.preview" | "labels.render"`},
 		{"method only in wire", `| "labels.preview"`, ``},
 		{"admin method only in the SDK", `"panel.login"`, `"panel.login" | "panel.logout"`},
-		{"event only in wire", `"sites";`, `"printers";`},
+		{"event only in wire", `"sites" | "fleet";`, `"sites";`},
 		{"job state only in the SDK", `"held"`, `"held" | "paused"`},
 		{"reason only in the SDK", `"internal_error"`, `"internal_error" | "out_of_ink"`},
 		{"union renamed", `export type AgentReason`, `export type AgentReasons`},

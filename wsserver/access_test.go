@@ -15,6 +15,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/wire"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
 
@@ -244,8 +245,10 @@ func TestJobEventsAreScopedToOrigin(t *testing.T) {
 func TestSitesTopicIsForAdmins(t *testing.T) {
 	e := newEnv(t, nil)
 	cx := ctx(t)
-	if err := e.page().Subscribe(cx, "sites"); reasonOf(err) != "not_allowed" {
-		t.Fatalf("a page subscribing to sites: %v, want not_allowed", err)
+	for _, topic := range wire.AdminTopics() { // sites, fleet
+		if err := e.page().Subscribe(cx, topic); reasonOf(err) != "not_allowed" {
+			t.Fatalf("a page subscribing to %s: %v, want not_allowed", topic, err)
+		}
 	}
 	admin := e.dial(client.Options{Token: token})
 	if err := admin.Subscribe(cx, "sites"); err != nil {

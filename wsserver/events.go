@@ -3,6 +3,7 @@ package wsserver
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/coder/websocket"
 
@@ -13,7 +14,7 @@ import (
 // Events: subscribe, unsubscribe and forwarding the core's events to a
 // subscribed connection.
 
-var topicNames = map[string]bool{wire.TopicJobs: true, wire.TopicPrinters: true, wire.TopicSites: true}
+var topicNames = map[string]bool{wire.TopicJobs: true, wire.TopicPrinters: true, wire.TopicSites: true, wire.TopicFleet: true}
 
 func (c *conn) subscribe(req *request) (any, error) {
 	var p wire.TopicsParams
@@ -25,10 +26,10 @@ func (c *conn) subscribe(req *request) (any, error) {
 	}
 	for i, t := range p.Topics {
 		if !topicNames[t] {
-			return nil, invalidParams("topics[%d]: %q is not a topic (jobs, printers, sites)", i, t)
+			return nil, invalidParams("topics[%d]: %q is not a topic (%s)", i, t, strings.Join(wire.Topics(), ", "))
 		}
-		if t == wire.TopicSites && !c.peer.admin {
-			return nil, newError(wire.CodeApplication, wire.ReasonNotAllowed, "topic sites is only for the Labelbridge panel and CLI")
+		if slices.Contains(wire.AdminTopics(), t) && !c.peer.admin {
+			return nil, newError(wire.CodeApplication, wire.ReasonNotAllowed, "topic %s is only for the Labelbridge panel and CLI", t)
 		}
 	}
 	c.mu.Lock()

@@ -22,7 +22,7 @@ import { loadPrinters, onPrinters } from './printers.js';
 import { loadJobs, onJob } from './queue.js';
 import { loadSites, renderSites } from './sites.js';
 import { loadQZTray } from './compat.js';
-import { loadFleet } from './fleet.js';
+import { loadFleet, onFleet } from './fleet.js';
 import { loadTrust } from './trust.js';
 
 // ---- the agent, through the SDK's client ----
@@ -76,7 +76,7 @@ async function connect() {
     lb = await connectAgent({
       host: location.hostname, ports: [Number(location.port)],
       protocols: ['labelbridge.admin', `labelbridge.session.${session}`],
-      topics: ['jobs', 'printers', 'sites'], backoffMin: 500, backoffMax: 5000,
+      topics: ['jobs', 'printers', 'sites', 'fleet'], backoffMin: 500, backoffMax: 5000,
     });
   } catch {
     setConn('closed', 'conn.retrying');
@@ -88,6 +88,7 @@ async function connect() {
   lb.on('job', onJob);
   lb.on('printers', (p) => { onPrinters(p); loadStatus().catch(() => {}); });
   lb.on('sites', (sites) => { state.sites = sites; renderSites(); });
+  lb.on('fleet', onFleet);
   lb.on('status', onStatus);
   onStatus({ state: lb.state });
 }

@@ -313,8 +313,8 @@ var VERSION = "1.0.0";
 var PROTOCOL = 1;
 var DEFAULT_PORTS = Object.freeze([19810, 19811, 19812]);
 var DEFAULT_TLS_PORTS = Object.freeze([19820, 19821, 19822]);
-var EVENTS = ["job", "printers", "sites", "status"];
-var TOPICS = ["jobs", "printers", "sites"];
+var EVENTS = ["job", "printers", "sites", "fleet", "status"];
+var TOPICS = ["jobs", "printers", "sites", "fleet"];
 var TERMINAL = ["done", "failed", "canceled"];
 var DEFAULTS = {
   ports: DEFAULT_PORTS,
@@ -371,7 +371,7 @@ var Client = class {
     this._nextId = 0;
     this._outbox = /* @__PURE__ */ new Map();
     // id → request not yet answered (insertion order = send order)
-    this._listeners = { job: /* @__PURE__ */ new Set(), printers: /* @__PURE__ */ new Set(), sites: /* @__PURE__ */ new Set(), status: /* @__PURE__ */ new Set() };
+    this._listeners = { job: /* @__PURE__ */ new Set(), printers: /* @__PURE__ */ new Set(), sites: /* @__PURE__ */ new Set(), fleet: /* @__PURE__ */ new Set(), status: /* @__PURE__ */ new Set() };
     this._jobs = /* @__PURE__ */ new Map();
     // job id → last seen Job (bounded)
     this._waiters = /* @__PURE__ */ new Map();
@@ -416,7 +416,7 @@ var Client = class {
   get info() {
     return this._info;
   }
-  /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+  /** Listens to "job" (a Job), "printers" (Printer[]), "sites" and "fleet" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
   on(event, fn) {
     if (!EVENTS.includes(event)) throw new TypeError(`labelbridge: unknown event "${event}" (use ${EVENTS.join(", ")})`);
     if (typeof fn !== "function") throw new TypeError("labelbridge: on() needs a function");
@@ -667,6 +667,8 @@ var Client = class {
       this._emit("printers", msg.params.printers || []);
     } else if (msg.method === "sites" && msg.params) {
       this._emit("sites", msg.params);
+    } else if (msg.method === "fleet" && msg.params) {
+      this._emit("fleet", msg.params);
     }
   }
   _onClose(ws, ev) {

@@ -5,9 +5,9 @@ export type Method = "hello" | "printers.list" | "printers.get" | "printers.setD
 /** Methods only the agent's panel and CLI (admin connections) may call; a page gets not_allowed. */
 export type AdminMethod = "sites.list" | "sites.approve" | "sites.deny" | "sites.revoke" | "printing.status" | "printing.pause" | "printing.resume" | "fleet.status" | "fleet.pause" | "fleet.resume" | "fleet.setEnabled" | "printers.add" | "printers.remove" | "printers.testPrint" | "printers.configure" | "printers.calibrate" | "printers.check" | "jobs.preview" | "panel.login" | "browserPrint.get" | "browserPrint.set" | "trust.get" | "trust.install" | "qzTray.get" | "qzTray.set";
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
-export type Notification = "job" | "printers" | "sites";
-/** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
-export type Topic = "jobs" | "printers" | "sites";
+export type Notification = "job" | "printers" | "sites" | "fleet";
+/** Topics of subscribe and unsubscribe ("sites" and "fleet": the panel and CLI only). */
+export type Topic = "jobs" | "printers" | "sites" | "fleet";
 /** Reasons in the agent's JSON-RPC errors (error.data.reason); see docs/protocol.md. */
 export type AgentReason = "parse_error" | "invalid_request" | "method_not_found" | "invalid_params" | "invalid_label" | "font_missing" | "unsupported_language" | "printer_not_found" | "language_mismatch" | "queue_full" | "payload_too_large" | "too_complex" | "job_not_found" | "invalid_state" | "not_allowed" | "store_failed" | "template_not_found" | "unavailable" | "internal_error";
 /** Reasons the SDK itself gives (in the page, before or instead of the agent). */
@@ -444,6 +444,8 @@ export interface EventMap {
     printers: Printer[];
     /** Admin connections subscribed to the "sites" topic only. */
     sites: SitesUpdate;
+    /** Admin connections subscribed to the "fleet" topic only: the fleet connection's state changed. */
+    fleet: FleetStatus;
     status: Status;
 }
 /** Connects to the agent (trying the known ports) and resolves with a Client. */
@@ -473,7 +475,7 @@ export declare class Client {
     get port(): number;
     /** The agent's hello: name, version, protocol, origin, defaultPrinter, maxMessageBytes, methods. */
     get info(): AgentInfo | null;
-    /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+    /** Listens to "job" (a Job), "printers" (Printer[]), "sites" and "fleet" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
     on<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): () => void;
     off<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): void;
     /** The printers, the default first. */

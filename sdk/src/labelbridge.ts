@@ -14,7 +14,7 @@
 // parameters in params.ts, the wire's shapes in types.ts.
 
 import { documentFrom as readDocument } from "./document";
-import type { AgentInfo, ConnectOptions, Document, DocumentOptions, DocumentRef, ErrorReason, Job, JobFilter, Label, LabelProblem, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
+import type { AgentInfo, ConnectOptions, Document, DocumentOptions, DocumentRef, ErrorReason, FleetStatus, Job, JobFilter, Label, LabelProblem, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
 import { openSocket, probe, type Options, type Socket } from "./agent";
 import { printParams, invalid, closedError, utf8Length, PRINT_OPTIONS } from "./params";
 
@@ -33,8 +33,8 @@ export const DEFAULT_PORTS: readonly number[] = Object.freeze([19810, 19811, 198
 /** The agents' wss ports (each agent's port + 10), tried when the agents' /healthz cannot be read to name them. */
 export const DEFAULT_TLS_PORTS: readonly number[] = Object.freeze([19820, 19821, 19822]);
 
-const EVENTS = ["job", "printers", "sites", "status"] as const;
-const TOPICS: readonly Topic[] = ["jobs", "printers", "sites"];
+const EVENTS = ["job", "printers", "sites", "fleet", "status"] as const;
+const TOPICS: readonly Topic[] = ["jobs", "printers", "sites", "fleet"];
 const TERMINAL: readonly string[] = ["done", "failed", "canceled"];
 const DEFAULTS: Options = {
   ports: DEFAULT_PORTS,
@@ -114,6 +114,8 @@ export interface EventMap {
   printers: Printer[];
   /** Admin connections subscribed to the "sites" topic only. */
   sites: SitesUpdate;
+  /** Admin connections subscribed to the "fleet" topic only: the fleet connection's state changed. */
+  fleet: FleetStatus;
   status: Status;
 }
 
@@ -160,7 +162,7 @@ export class Client {
   private _info: AgentInfo | null = null;
   private _nextId = 0;
   private _outbox = new Map<number, Pending>(); // id → request not yet answered (insertion order = send order)
-  private _listeners: Record<keyof EventMap, Set<Listener>> = { job: new Set(), printers: new Set(), sites: new Set(), status: new Set() };
+  private _listeners: Record<keyof EventMap, Set<Listener>> = { job: new Set(), printers: new Set(), sites: new Set(), fleet: new Set(), status: new Set() };
   private _jobs = new Map<string, Job>(); // job id → last seen Job (bounded)
   private _waiters = new Map<string, Set<Waiter>>(); // job id → Set of waitJob callbacks
   private _attempt = 0;
@@ -202,7 +204,7 @@ export class Client {
   /** The agent's hello: name, version, protocol, origin, defaultPrinter, maxMessageBytes, methods. */
   get info(): AgentInfo | null { return this._info; }
 
-  /** Listens to "job" (a Job), "printers" (Printer[]), "sites" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
+  /** Listens to "job" (a Job), "printers" (Printer[]), "sites" and "fleet" (admin connections) or "status" ({state, port, error?, attempt?, retryIn?}); returns an unsubscribe function. */
   on<E extends keyof EventMap>(event: E, fn: (value: EventMap[E]) => void): () => void {
     if (!(EVENTS as readonly string[]).includes(event)) throw new TypeError(`labelbridge: unknown event "${event}" (use ${EVENTS.join(", ")})`);
     if (typeof fn !== "function") throw new TypeError("labelbridge: on() needs a function");
@@ -454,6 +456,8 @@ export class Client {
       this._emit("printers", msg.params.printers || []);
     } else if (msg.method === "sites" && msg.params) {
       this._emit("sites", msg.params);
+    } else if (msg.method === "fleet" && msg.params) {
+      this._emit("fleet", msg.params);
     }
   }
 

@@ -54,10 +54,10 @@ export type AdminMethod =
   | "qzTray.set";
 
 /** Notifications (JSON-RPC messages without an id) the agent sends to subscribers. */
-export type Notification = "job" | "printers" | "sites";
+export type Notification = "job" | "printers" | "sites" | "fleet";
 
-/** Topics of subscribe and unsubscribe ("sites": the panel and CLI only). */
-export type Topic = "jobs" | "printers" | "sites";
+/** Topics of subscribe and unsubscribe ("sites" and "fleet": the panel and CLI only). */
+export type Topic = "jobs" | "printers" | "sites" | "fleet";
 
 /** Reasons in the agent's JSON-RPC errors (error.data.reason); see docs/protocol.md. */
 export type AgentReason =
