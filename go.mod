@@ -8,6 +8,7 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/coder/websocket v1.8.15
+	github.com/go-text/typesetting v0.3.5
 	github.com/godbus/dbus/v5 v5.1.0
 	github.com/google/gousb v1.1.3
 	github.com/kardianos/service v1.3.0

@@ -72,6 +72,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	if err != nil {
 		return nil, err
 	}
+	warmFonts()
 	closeListeners := func() {
 		for _, l := range listeners {
 			_ = l.Close()

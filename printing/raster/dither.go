@@ -63,10 +63,19 @@ func fitImage(img image.Image, w, h int, m *meter, what string) (*Bitmap, error)
 			lum[y*dw+x] = int32(299*int(p[0])+587*int(p[1])+114*int(p[2])) * 16 / 1000
 		}
 	}
+	if err := diffuse(lum, dw, dh, out, ox, oy, m, what); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// diffuse thresholds a dw×dh luma image (1/16ths of a grey level) into out
+// at (ox, oy) with Floyd–Steinberg error diffusion.
+func diffuse(lum []int32, dw, dh int, out *Bitmap, ox, oy int, m *meter, what string) error {
 	const white = 255 * 16
 	for y := 0; y < dh; y++ {
 		if err := m.tick(what, 0); err != nil {
-			return nil, err
+			return err
 		}
 		for x := 0; x < dw; x++ {
 			i := y*dw + x
@@ -92,5 +101,5 @@ func fitImage(img image.Image, w, h int, m *meter, what string) (*Bitmap, error)
 			}
 		}
 	}
-	return out, nil
+	return nil
 }

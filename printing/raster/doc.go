@@ -1,7 +1,9 @@
 // Package raster is Labelbridge's 1-bit renderer. It lays a label out in
 // printer dots (Layout → Plan), chooses fonts per character from the
-// system's fonts (NFC-normalised, coverage checked per rune, thresholded at
-// 50%), encodes barcodes with github.com/boombuler/barcode, scales and
+// system's fonts (NFC-normalised, coverage checked per rune, found through
+// a persisted fontscan index), shapes text with go-text/typesetting
+// (bidi, HarfBuzz), thresholds outline glyphs at 50% and dithers colour
+// emoji, encodes barcodes with github.com/boombuler/barcode, scales and
 // dithers images (Floyd–Steinberg), and draws elements into Bitmaps (1 bit
 // = black) for the language encoders and for PNG previews.
 //

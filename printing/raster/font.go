@@ -1,12 +1,16 @@
 package raster
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
+	gtfont "github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/harfbuzz"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/gofont/goregular"
@@ -14,12 +18,34 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// Face is one parsed font face (a file, or one face of a collection).
+// Face is one parsed font face (a file, or one face of a collection). The
+// same bytes are parsed twice: by x/image/font/sfnt, whose outlines draw
+// every glyph (so Latin and Hangul stay dot-for-dot what they were), and by
+// github.com/go-text/typesetting, which shapes text (HarfBuzz: GSUB, GPOS,
+// Arabic joining, Indic and Thai mark placement) and reads colour glyphs.
 type Face struct {
 	Font     *sfnt.Font
 	Path     string  // file it came from ("builtin:go" for the embedded Go font)
 	Name     string  // full name, e.g. "NanumGothic"
 	capRatio float64 // cap height / em
+	// colour is set for fonts that draw glyphs from colour bitmaps or
+	// layers (CBDT, sbix, COLR: emoji fonts); such a font only covers
+	// the emoji characters it has colour glyphs for.
+	colour bool
+
+	gt *gtfont.Font // shaping and colour data, without glyf (read-only, shared)
+	mu sync.Mutex   // guards hb, gf and the full parse (not safe for concurrent use)
+	hb *harfbuzz.Font
+	gf *gtfont.Face
+
+	// The shaping parse leaves TrueType outlines out (go-text reads every
+	// glyph up front: ~30 ms for a Hangul font). Only HarfBuzz's fallback
+	// mark positioning needs them, for fonts without GPOS: those get a
+	// full parse the first time text with marks is shaped.
+	data    []byte
+	index   int
+	hasGPOS bool
+	full    *harfbuzz.Font
 }
 
 // fontSource is a place a face may come from: a file (with an optional
@@ -56,7 +82,6 @@ const (
 	maxCachedFamilies = 512  // family name → files
 	maxCachedRunes    = 4096 // rune → fallback file
 	maxIndexedFonts   = 50000
-	maxFCListBytes    = 32 << 20
 )
 
 type loadedFile struct {
@@ -104,10 +129,18 @@ func parseFontFile(path string) ([]*Face, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse font %s: %w", path, err)
 	}
+	loaders, err := ot.NewLoaders(withoutOutlines(data))
+	if err != nil {
+		return nil, fmt.Errorf("parse font %s for shaping: %w", path, err)
+	}
 	var faces []*Face
 	var buf sfnt.Buffer
-	for i := 0; i < coll.NumFonts(); i++ {
+	for i := 0; i < coll.NumFonts() && i < len(loaders); i++ {
 		f, err := coll.Font(i)
+		if err != nil {
+			continue
+		}
+		gt, err := gtfont.NewFont(loaders[i])
 		if err != nil {
 			continue
 		}
@@ -115,7 +148,13 @@ func parseFontFile(path string) ([]*Face, error) {
 		if name == "" {
 			name, _ = f.Name(&buf, sfnt.NameIDFamily)
 		}
-		faces = append(faces, &Face{Font: f, Path: path, Name: name, capRatio: capRatio(f, &buf)})
+		face := &Face{Font: f, Path: path, Name: name, gt: gt, colour: hasColourTables(loaders[i]),
+			data: data, index: i, hasGPOS: loaders[i].HasTable(ot.MustNewTag("GPOS"))}
+		face.capRatio = capRatio(f, &buf)
+		if face.colour {
+			face.capRatio = colourCapRatio
+		}
+		faces = append(faces, face)
 	}
 	if len(faces) == 0 {
 		return nil, fmt.Errorf("font %s has no usable faces", path)
@@ -123,8 +162,13 @@ func parseFontFile(path string) ([]*Face, error) {
 	return faces, nil
 }
 
-// capRatio returns the font's cap height as a fraction of its em.
+// capRatio returns the font's cap height as a fraction of its em. A font
+// without Latin capitals (Arabic, Thai…) has no meaningful cap height: it
+// gets 0.7, what most fonts have, so its text is as large as Latin text.
 func capRatio(f *sfnt.Font, buf *sfnt.Buffer) float64 {
+	if gi, err := f.GlyphIndex(buf, 'H'); err != nil || gi == 0 {
+		return 0.7
+	}
 	upem := fixed.Int26_6(f.UnitsPerEm()) << 6
 	if m, err := f.Metrics(buf, upem, font.HintingNone); err == nil && m.CapHeight > 0 {
 		if r := float64(m.CapHeight) / float64(upem); r > 0.3 && r < 1.2 {
@@ -183,3 +227,90 @@ func (c *capped[K, V]) put(k K, v V) {
 }
 
 func (c *capped[K, V]) len() int { return len(c.m) }
+
+// withoutOutlines returns a reader of a font file (or collection) in
+// which the 'glyf' and 'loca' tables are renamed, so that go-text does not
+// read the TrueType outlines (x/image's sfnt draws them). data is neither
+// changed nor copied: the renamed tags are patched in as it is read.
+func withoutOutlines(data []byte) *patchedReader {
+	pr := &patchedReader{Reader: bytes.NewReader(data), data: data}
+	u32 := func(o int) int {
+		if o < 0 || o+4 > len(data) {
+			return -1
+		}
+		return int(data[o])<<24 | int(data[o+1])<<16 | int(data[o+2])<<8 | int(data[o+3])
+	}
+	offsets := []int{0}
+	if len(data) >= 12 && string(data[:4]) == "ttcf" {
+		offsets = nil
+		for i := 0; i < u32(8) && i < 4096; i++ {
+			offsets = append(offsets, u32(12+4*i))
+		}
+	}
+	for _, o := range offsets {
+		if o < 0 || o+12 > len(data) {
+			continue
+		}
+		n := int(data[o+4])<<8 | int(data[o+5])
+		for k := 0; k < n; k++ {
+			rec := o + 12 + 16*k
+			if rec+16 > len(data) {
+				break
+			}
+			switch string(data[rec : rec+4]) {
+			case "loca":
+				pr.patches = append(pr.patches, patch{rec, "xloc"})
+			case "glyf":
+				pr.patches = append(pr.patches, patch{rec, "xgly"})
+			}
+		}
+	}
+	return pr
+}
+
+type patch struct {
+	off int
+	tag string
+}
+
+// patchedReader reads data with a few 4-byte tags replaced.
+type patchedReader struct {
+	*bytes.Reader
+	data    []byte
+	patches []patch
+}
+
+func (r *patchedReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.Reader.ReadAt(p, off)
+	for _, pt := range r.patches {
+		for k := 0; k < 4; k++ {
+			if i := int64(pt.off+k) - off; i >= 0 && i < int64(n) {
+				p[i] = pt.tag[k]
+			}
+		}
+	}
+	return n, err
+}
+
+func (r *patchedReader) Read(p []byte) (int, error) {
+	off, _ := r.Reader.Seek(0, 1)
+	n, err := r.ReadAt(p, off)
+	r.Reader.Seek(off+int64(n), 0)
+	return n, err
+}
+
+// fullShaper returns a HarfBuzz font over the whole face, outlines
+// included (callers hold f.mu).
+func (f *Face) fullShaper() *harfbuzz.Font {
+	if f.full == nil {
+		if lds, err := ot.NewLoaders(bytes.NewReader(f.data)); err == nil && f.index < len(lds) {
+			if gt, err := gtfont.NewFont(lds[f.index]); err == nil {
+				f.full = harfbuzz.NewFont(gtfont.NewFace(gt))
+			}
+		}
+		if f.full == nil {
+			f.full = f.hb
+		}
+	}
+	return f.full
+}

@@ -56,9 +56,8 @@ var familyCache = struct {
 }{m: newCapped[string, []fontSource](maxCachedFamilies)}
 
 // resolveFamily finds font files for a family name: the built-in aliases,
-// a file with a matching name in the OS font directories (one indexed scan
-// for the process), then the families fontconfig lists (one fc-list for
-// the process). No look-up starts a process of its own.
+// a file with a matching name in the font index (fontindex.go), then the
+// families the index lists. No look-up starts a process.
 func resolveFamily(name string) []fontSource {
 	key := normName(name)
 	familyCache.Lock()
@@ -68,7 +67,7 @@ func resolveFamily(name string) []fontSource {
 		return v
 	}
 	var out []fontSource
-	idx := fontIndex()
+	idx := systemIndex()
 	for _, f := range familyAliases[key] {
 		if strings.HasPrefix(f, "builtin:") {
 			out = append(out, fontSource{path: f})
@@ -87,7 +86,7 @@ func resolveFamily(name string) []fontSource {
 		}
 	}
 	if len(out) == 0 && key != "" {
-		if p := fcFamily(key); p != "" {
+		if p := indexFamily(key); p != "" {
 			out = append(out, fontSource{path: p, prefer: name})
 		}
 	}
@@ -97,65 +96,36 @@ func resolveFamily(name string) []fontSource {
 	return out
 }
 
-// fontFiles indexes the font files in the OS font directories.
-type fontFiles struct {
-	byName map[string]string // lower-case file name → path
-	byStem map[string]string // normalised stem → path
-}
-
-// fontIndex walks the OS font directories once (at most maxIndexedFonts
-// files) and indexes them by file name and stem.
-var fontIndex = sync.OnceValue(func() fontFiles {
-	idx := fontFiles{byName: map[string]string{}, byStem: map[string]string{}}
-	n := 0
-	for _, dir := range fontDirs() {
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return filepath.SkipDir
-			}
-			if d.IsDir() || !isFontPath(d.Name()) {
-				return nil
-			}
-			if n++; n > maxIndexedFonts {
-				return filepath.SkipAll
-			}
-			lower := strings.ToLower(d.Name())
-			if _, ok := idx.byName[lower]; !ok {
-				idx.byName[lower] = p
-			}
-			stem := normName(strings.TrimSuffix(d.Name(), filepath.Ext(d.Name())))
-			if _, ok := idx.byStem[stem]; !ok {
-				idx.byStem[stem] = p
-			}
-			return nil
-		})
-	}
-	return idx
-})
-
-// systemSources lists the OS's default fonts that exist, Korean first, then
-// whatever fontconfig suggests for Korean and for sans-serif text.
+// systemSources lists the OS's default fonts that exist, Korean first,
+// then a placeholder for the indexed fonts that stand in for fontconfig's
+// choices for Korean and sans-serif text (indexDefaults: the font index is
+// only read when text gets that far down the chain).
 var systemSources = sync.OnceValue(func() []fontSource {
 	var out []fontSource
-	seen := map[string]bool{}
-	add := func(s fontSource) {
-		if s.path == "" || seen[s.path] {
-			return
-		}
-		if _, err := os.Stat(s.path); err != nil {
-			return
-		}
-		seen[s.path] = true
-		out = append(out, s)
-	}
 	for _, s := range osFontCandidates() {
-		add(s)
+		if _, err := os.Stat(s.path); err == nil {
+			out = append(out, s)
+		}
 	}
-	if p, _ := fcMatch(":lang=ko"); p != "" {
-		add(fontSource{path: p})
+	return append(out, fontSource{path: indexDefaults})
+})
+
+// indexDefaults is the placeholder source for defaultSources.
+const indexDefaults = "index:defaults"
+
+// indexDefaultSources returns defaultSources minus the files already in
+// the OS candidates.
+var indexDefaultSources = sync.OnceValue(func() []fontSource {
+	seen := map[string]bool{}
+	for _, s := range osFontCandidates() {
+		seen[s.path] = true
 	}
-	if p, _ := fcMatch("sans-serif"); p != "" {
-		add(fontSource{path: p})
+	var out []fontSource
+	for _, s := range defaultSources() {
+		if !seen[s.path] {
+			seen[s.path] = true
+			out = append(out, s)
+		}
 	}
 	return out
 })

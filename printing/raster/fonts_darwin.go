@@ -2,11 +2,6 @@
 
 package raster
 
-import (
-	"os"
-	"path/filepath"
-)
-
 // osFontCandidates lists macOS fonts, Korean (Apple SD Gothic Neo) first.
 func osFontCandidates() []fontSource {
 	return []fontSource{
@@ -16,13 +11,4 @@ func osFontCandidates() []fontSource {
 		{path: "/System/Library/Fonts/Supplemental/Arial Unicode.ttf"},
 		{path: "/Library/Fonts/Arial Unicode.ttf"},
 	}
-}
-
-// fontDirs lists directories searched for family names.
-func fontDirs() []string {
-	dirs := []string{"/System/Library/Fonts", "/Library/Fonts"}
-	if home, err := os.UserHomeDir(); err == nil {
-		dirs = append(dirs, filepath.Join(home, "Library", "Fonts"))
-	}
-	return dirs
 }

@@ -24,12 +24,3 @@ func osFontCandidates() []fontSource {
 	}
 	return out
 }
-
-// fontDirs lists directories searched for family names.
-func fontDirs() []string {
-	dirs := []string{windowsFontsDir()}
-	if la := os.Getenv("LOCALAPPDATA"); la != "" {
-		dirs = append(dirs, filepath.Join(la, "Microsoft", "Windows", "Fonts"))
-	}
-	return dirs
-}

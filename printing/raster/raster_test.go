@@ -143,7 +143,7 @@ func TestFontMissing(t *testing.T) {
 	if label.ReasonOf(err) != label.ReasonFontMissing {
 		t.Errorf("reason %q", label.ReasonOf(err))
 	}
-	want := `elements[0].text: no installed font has U+10FFFD '\U0010fffd'; install fonts-nanum or set "fonts" in config`
+	want := `elements[0].text: no installed font has U+10FFFD '\U0010fffd'; no font package known to Labelbridge has it: list a font file that does in the config's "fonts"`
 	if err.Error() != want {
 		t.Errorf("error\n %s\nwant\n %s", err, want)
 	}

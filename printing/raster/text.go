@@ -5,8 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/text/unicode/norm"
 
@@ -41,12 +40,6 @@ func NormalizeText(s string) string {
 	return s
 }
 
-type textSeg struct {
-	face *Face
-	s    string
-	x    fixed.Int26_6
-}
-
 // RenderText draws text (already NFC; '\n' separates lines) with its cap
 // height in dots, one face per character from fs, thresholded at 50% (not
 // dithered). The bitmap is as wide as the widest line's advance and
@@ -60,10 +53,9 @@ func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bit
 	return tl.draw(nil, field)
 }
 
-// textLayout is text measured (faces chosen, runs placed) but not drawn.
+// textLayout is text measured (faces chosen, lines shaped) but not drawn.
 type textLayout struct {
-	segLines      [][]textSeg
-	faces         map[*Face]font.Face
+	lines         []shapedLine
 	w, h          int
 	ascent, lineH int
 	glyphDots     int64 // sum of the glyph masks' areas the rasteriser fills
@@ -81,82 +73,38 @@ func measureText(text string, capHeight float64, fs *FontSet, field string) (*te
 }
 
 // measureTextStyle is measureText with a style (bold: the bold face of
-// each font where one exists, else synthetic emboldening).
+// each font where one exists, else synthetic emboldening). Each line is
+// shaped (shape.go): bidi runs in visual order, HarfBuzz glyphs.
 func measureTextStyle(text string, capHeight float64, fs *FontSet, field string, st textStyle) (*textLayout, error) {
 	if capHeight < 1 {
 		capHeight = 1
 	}
 	ascent, lineH := LineMetrics(capHeight)
 	lines := strings.Split(text, "\n")
-	faces := map[*Face]font.Face{}
-	faceFor := func(f *Face) (font.Face, error) {
-		if ff, ok := faces[f]; ok {
-			return ff, nil
-		}
-		src := f
-		if st.bold {
-			src = boldFace(f)
-		}
-		ff, err := opentype.NewFace(src.Font, &opentype.FaceOptions{
-			Size: capHeight / src.capRatio, DPI: 72, Hinting: font.HintingNone,
-		})
+	tl := &textLayout{ascent: ascent, lineH: lineH, lines: make([]shapedLine, len(lines))}
+	width := fixed.Int26_6(0)
+	var buf sfnt.Buffer
+	for li, line := range lines {
+		rs := []rune(line)
+		faces, err := lineFaces(rs, fs, field)
 		if err != nil {
 			return nil, err
 		}
-		faces[f] = ff
-		return ff, nil
-	}
-	tl := &textLayout{faces: faces, ascent: ascent, lineH: lineH, segLines: make([][]textSeg, len(lines))}
-	width := fixed.Int26_6(0)
-	for li, line := range lines {
-		var segs []textSeg
-		var cur *Face
-		var sb strings.Builder
-		x := fixed.Int26_6(0)
-		flush := func() error {
-			if sb.Len() == 0 {
-				return nil
-			}
-			ff, err := faceFor(cur)
-			if err != nil {
-				return err
-			}
-			s := sb.String()
-			segs = append(segs, textSeg{face: cur, s: s, x: x})
-			x += font.MeasureString(ff, s)
-			for _, r := range s {
-				if b, _, ok := ff.GlyphBounds(r); ok {
-					tl.glyphDots += int64(b.Max.X.Ceil()-b.Min.X.Floor()+1) * int64(b.Max.Y.Ceil()-b.Min.Y.Floor()+1)
+		sl := shapeLine(rs, faces, capHeight, st.bold, nil)
+		for _, run := range sl.runs {
+			for _, g := range run.glyphs {
+				if b, colour := glyphBounds(run.face, &buf, g.id, run.scale); b.Max.X > b.Min.X {
+					n := int64(b.Max.X.Ceil()-b.Min.X.Floor()+1) * int64(b.Max.Y.Ceil()-b.Min.Y.Floor()+1)
+					if colour {
+						n *= 8 // decode, scale and dither
+					}
+					tl.glyphDots += n
 				}
 			}
-			sb.Reset()
-			return nil
 		}
-		for _, r := range line {
-			if r < 0x20 && r != '\t' {
-				continue
-			}
-			f := fs.FaceFor(r)
-			if f == nil {
-				if skippable(r) {
-					continue
-				}
-				return nil, missingError(field, r)
-			}
-			if f != cur {
-				if err := flush(); err != nil {
-					return nil, err
-				}
-				cur = f
-			}
-			sb.WriteRune(r)
-		}
-		if err := flush(); err != nil {
-			return nil, err
-		}
-		tl.segLines[li] = segs
-		if x > width {
-			width = x
+		tl.lines[li] = sl
+		if sl.width > width {
+			width = sl.width
 		}
 	}
 	if st.bold {
@@ -177,17 +125,19 @@ func (tl *textLayout) draw(m *meter, what string) (*Bitmap, error) {
 		return nil, err
 	}
 	w, h := tl.w, tl.h
-	alpha := image.NewAlpha(image.Rect(0, 0, w, h))
-	for li, segs := range tl.segLines {
+	d := &glyphDrawer{alpha: image.NewAlpha(image.Rect(0, 0, w, h))}
+	for li, sl := range tl.lines {
 		base := fixed.I(li*tl.lineH + tl.ascent)
-		for _, sg := range segs {
+		for _, run := range sl.runs {
 			if err := m.tick(what, 0); err != nil {
 				return nil, err
 			}
-			d := font.Drawer{Dst: alpha, Src: image.Opaque, Face: tl.faces[sg.face], Dot: fixed.Point26_6{X: sg.x, Y: base}}
-			d.DrawString(sg.s)
+			for _, g := range run.glyphs {
+				d.draw(run.face, g.id, run.scale, fixed.Point26_6{X: g.x, Y: base + g.y})
+			}
 		}
 	}
+	alpha := d.alpha
 	out := NewBitmap(w, h)
 	for y := 0; y < h; y++ {
 		if err := m.tick(what, 0); err != nil {
@@ -202,6 +152,13 @@ func (tl *textLayout) draw(m *meter, what string) (*Bitmap, error) {
 				}
 			}
 		}
+	}
+	if d.colour != nil {
+		c, err := d.colourBitmap(m, what)
+		if err != nil {
+			return nil, err
+		}
+		out.Or(c, image.Point{})
 	}
 	return out, nil
 }

@@ -4,10 +4,7 @@ import (
 	"image"
 	"math"
 	"strings"
-	"unicode"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
 	"github.com/labelbridge/labelbridge/printing/label"
@@ -91,67 +88,30 @@ type boxLine struct {
 	last  bool // the paragraph's last line (not justified)
 }
 
-// measurer measures runs of runes exactly as font.MeasureString does on
-// each run of one face, so wrapping decisions match the drawn widths.
+// measurer measures runs of runes as they are shaped and drawn, so
+// wrapping decisions match the drawn widths.
 type measurer struct {
 	fs    *FontSet
 	cap   float64
 	st    textStyle
 	scale float64 // printer font width factor (1 for PC fonts)
-	faces map[*Face]font.Face
 	field string
 }
 
-func (m *measurer) face(f *Face) (font.Face, error) {
-	if ff, ok := m.faces[f]; ok {
-		return ff, nil
-	}
-	src := f
-	if m.st.bold {
-		src = boldFace(f)
-	}
-	ff, err := opentype.NewFace(src.Font, &opentype.FaceOptions{Size: m.cap / src.capRatio, DPI: 72, Hinting: font.HintingNone})
+// advances returns, for each rune, the width it adds to the line: the
+// line is shaped (shape.go) and each glyph's advance counted on the first
+// rune of its cluster (marks and the later runes of a ligature add 0).
+func (m *measurer) advances(rs []rune) ([]fixed.Int26_6, error) {
+	faces, err := lineFaces(rs, m.fs, m.field)
 	if err != nil {
 		return nil, err
 	}
-	m.faces[f] = ff
-	return ff, nil
-}
-
-// advances returns, for each rune, the width it adds to the line when it
-// follows the rune before it (kerning within a face's run included).
-func (m *measurer) advances(rs []rune) ([]fixed.Int26_6, error) {
 	out := make([]fixed.Int26_6, len(rs))
-	var prevFace *Face
-	prev := rune(-1)
-	for i, r := range rs {
-		if r < 0x20 {
-			continue
+	shapeLine(rs, faces, m.cap, m.st.bold, out)
+	if m.scale != 1 {
+		for i := range out {
+			out[i] = fixed.Int26_6(float64(out[i]) * m.scale)
 		}
-		f := m.fs.FaceFor(r)
-		if f == nil {
-			if skippable(r) {
-				continue
-			}
-			return nil, missingError(m.field, r)
-		}
-		ff, err := m.face(f)
-		if err != nil {
-			return nil, err
-		}
-		if f != prevFace {
-			prev, prevFace = -1, f
-		}
-		var a fixed.Int26_6
-		if prev >= 0 {
-			a += ff.Kern(prev, r)
-		}
-		adv, ok := ff.GlyphAdvance(r)
-		if !ok {
-			continue
-		}
-		out[i] = fixed.Int26_6(float64(a+adv) * m.scale)
-		prev = r
 	}
 	return out, nil
 }
@@ -194,7 +154,7 @@ func wrapParagraph(rs []rune, adv []fixed.Int26_6, width fixed.Int26_6, mode str
 				end = lastSpace
 			default:
 				end = i
-				for end > start+1 && (strings.ContainsRune(noLineStart, rs[end]) || unicode.Is(unicode.Mn, rs[end])) {
+				for end > start+1 && (strings.ContainsRune(noLineStart, rs[end]) || continuesCluster(rs[end]) || rs[end-1] == 0x200D) {
 					end--
 				}
 			}
@@ -224,7 +184,7 @@ type boxPlan struct {
 }
 
 func (p *Plan) tryTextBox(e *label.Element, text string, capH float64, m *measurer, boxW, boxH int) (*boxPlan, error) {
-	m.cap, m.faces = capH, map[*Face]font.Face{}
+	m.cap = capH
 	asc, lineH := LineMetrics(capH)
 	bp := &boxPlan{cap: capH, asc: asc, lineH: lineH, pitch: int(math.Round(float64(lineH) * e.Spacing()))}
 	width := fixed.I(boxW)
