@@ -38,7 +38,7 @@ func TestDebContents(t *testing.T) {
 		"Package":    "labelbridge",
 		"Version":    "9.8.7+6.gabcdef0",
 		"Depends":    "libusb-1.0-0, fonts-nanum | fonts-noto-cjk",
-		"Recommends": "gnome-shell-extension-appindicator",
+		"Recommends": "gnome-shell-extension-appindicator, libnss3-tools", // certutil: trust the local CA in browsers
 	}
 	for f, want := range fields {
 		if got := strings.TrimSpace(run(t, "dpkg-deb", "-f", deb, f)); got != want {
