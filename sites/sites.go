@@ -9,10 +9,8 @@ package sites
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -61,19 +59,6 @@ type Registry struct {
 	ttl      time.Duration
 	max      int
 }
-
-// Pending list bounds (Options.PendingTTL, Options.MaxPending).
-const (
-	DefaultPendingTTL = 24 * time.Hour
-	DefaultMaxPending = 100
-)
-
-// Events passed to Options.Record.
-const (
-	EventApproved = "site.approved"
-	EventDenied   = "site.denied"
-	EventRevoked  = "site.revoked"
-)
 
 // Options build a Registry.
 type Options struct {
@@ -160,96 +145,6 @@ func (r *Registry) changed() {
 	}
 }
 
-// approvable parses an Origin header that a user could approve: an http or
-// https origin naming one site. Anything else (opaque, malformed, another
-// scheme, a wildcard host) can never be allowed.
-func approvable(header string) (origins.Origin, string, error) {
-	o, err := origins.ParseOrigin(header)
-	if err != nil {
-		return o, "", fmt.Errorf("%w: it can never be allowed", err)
-	}
-	if o.Scheme != "http" && o.Scheme != "https" {
-		return o, "", fmt.Errorf("origin %q can never be allowed: only http and https sites can", header)
-	}
-	canon := o.String()
-	if p, err := origins.Parse(canon); err != nil || strings.Contains(o.Host, "*") || !p.Match(o) {
-		return o, "", fmt.Errorf("origin %q can never be allowed: its host is not one site's name or address", header)
-	}
-	return o, canon, nil
-}
-
-// expireLocked drops pending sites not seen within the TTL.
-func (r *Registry) expireLocked(now time.Time) {
-	for k, p := range r.pending {
-		if now.Sub(p.LastSeen) >= r.ttl {
-			delete(r.pending, k)
-		}
-	}
-}
-
-// evictOldestLocked makes room for one more pending site.
-func (r *Registry) evictOldestLocked() {
-	for len(r.pending) >= r.max {
-		var oldest *Site
-		for _, p := range r.pending {
-			if oldest == nil || p.LastSeen.Before(oldest.LastSeen) || (p.LastSeen.Equal(oldest.LastSeen) && p.Origin < oldest.Origin) {
-				oldest = p
-			}
-		}
-		delete(r.pending, oldest.Origin)
-	}
-}
-
-// Check decides on an Origin header value and returns its canonical form.
-// An unknown origin is recorded as pending (the newest always is; the least
-// recently seen is evicted when the list is full).
-func (r *Registry) Check(header string, now time.Time) (string, Decision) {
-	o, canon, err := approvable(header)
-	if err != nil {
-		return header, Invalid
-	}
-	r.mu.Lock()
-	if r.denied[canon] {
-		r.mu.Unlock()
-		return canon, Denied
-	}
-	if r.allow.Match(o) {
-		r.mu.Unlock()
-		return canon, Allowed
-	}
-	r.expireLocked(now)
-	p, seen := r.pending[canon]
-	if !seen {
-		r.evictOldestLocked() // bound memory against a page that cycles origins
-		p = &Site{Origin: canon, State: "pending", FirstSeen: now}
-		r.pending[canon] = p
-	}
-	p.Attempts++
-	p.LastSeen = now
-	r.mu.Unlock()
-	if !seen {
-		r.changed()
-	}
-	return canon, Pending
-}
-
-// Peek decides like Check but records nothing.
-func (r *Registry) Peek(header string) (string, Decision) {
-	o, canon, err := approvable(header)
-	if err != nil {
-		return header, Invalid
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	switch {
-	case r.denied[canon]:
-		return canon, Denied
-	case r.allow.Match(o):
-		return canon, Allowed
-	}
-	return canon, Pending
-}
-
 // Allowed reports whether an origin is allowed now, without recording it.
 func (r *Registry) Allowed(origin string) bool {
 	o, err := origins.ParseOrigin(origin)
@@ -266,136 +161,6 @@ func (r *Registry) Locked() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.locked
-}
-
-// snapshot is the user-changeable state, to undo a change whose save failed.
-type snapshot struct {
-	user    []string
-	denied  map[string]bool
-	pending map[string]*Site
-}
-
-func (r *Registry) snapshotLocked() snapshot {
-	return snapshot{slices.Clone(r.user), maps.Clone(r.denied), maps.Clone(r.pending)}
-}
-
-// commitLocked saves the change, or restores snap when saving fails, so the
-// live allow-list never differs from the saved one. Unlocks r.mu; on success
-// it runs the OnChange functions and records event.
-func (r *Registry) commitLocked(snap snapshot, event, origin string) error {
-	if err := r.saveLocked(); err != nil {
-		r.user, r.denied, r.pending = snap.user, snap.denied, snap.pending
-		_ = r.rebuildLocked()
-		r.mu.Unlock()
-		return err
-	}
-	rec := r.record
-	r.mu.Unlock()
-	r.changed()
-	if rec != nil {
-		rec(event, origin)
-	}
-	return nil
-}
-
-// Approve allows an origin (exactly that scheme, host and port) and saves
-// it. An origin that can never be allowed (opaque, malformed, not http or
-// https, or any site under a locked admin policy) is refused and changes
-// nothing.
-func (r *Registry) Approve(origin string) error {
-	canon := ""
-	if r.isDefault(origin) {
-		canon = origin // a built-in pattern, allowed again
-	} else {
-		var err error
-		if _, canon, err = approvable(origin); err != nil {
-			return err
-		}
-	}
-	r.mu.Lock()
-	if r.locked {
-		r.mu.Unlock()
-		return fmt.Errorf("%s cannot be approved: the admin policy locks the allowed sites", canon)
-	}
-	snap := r.snapshotLocked()
-	delete(r.pending, canon)
-	delete(r.denied, canon)
-	if !slices.Contains(r.user, canon) {
-		if len(r.user) == 0 && len(r.policy) == 0 {
-			// The first approval replaces the implicit defaults: keep them.
-			for _, d := range r.defaults {
-				r.user = append(r.user, d.String())
-			}
-		}
-		r.user = append(r.user, canon)
-	}
-	return r.commitLocked(snap, EventApproved, canon)
-}
-
-// Deny refuses an origin from now on and saves it.
-func (r *Registry) Deny(origin string) error {
-	o, err := origins.ParseOrigin(origin)
-	if err != nil {
-		return err
-	}
-	canon := o.String()
-	r.mu.Lock()
-	snap := r.snapshotLocked()
-	delete(r.pending, canon)
-	r.denied[canon] = true
-	r.user = slices.DeleteFunc(r.user, func(s string) bool { return s == canon })
-	return r.commitLocked(snap, EventDenied, canon)
-}
-
-// Revoke removes a user-approved pattern (policy entries cannot be revoked)
-// or forgets a denial.
-func (r *Registry) Revoke(pattern string) error {
-	r.mu.Lock()
-	snap := r.snapshotLocked()
-	found := false
-	if r.denied[pattern] {
-		delete(r.denied, pattern)
-		found = true
-	}
-	if i := slices.Index(r.user, pattern); i >= 0 {
-		r.user = slices.Delete(r.user, i, i+1)
-		found = true
-	}
-	if !found && len(r.user) == 0 && len(r.policy) == 0 && r.isDefault(pattern) {
-		// Removing a built-in pattern while the defaults are implicit: the
-		// other defaults become the user's list.
-		for _, d := range r.defaults {
-			if d.String() != pattern {
-				r.user = append(r.user, d.String())
-			}
-		}
-		found = len(r.user) > 0
-	}
-	if !found {
-		r.mu.Unlock()
-		for _, p := range r.policy {
-			if p.String() == pattern {
-				return fmt.Errorf("%s is set by the admin policy and cannot be revoked here", pattern)
-			}
-		}
-		return fmt.Errorf("%s is not an approved site", pattern)
-	}
-	return r.commitLocked(snap, EventRevoked, pattern)
-}
-
-func (r *Registry) saveLocked() error {
-	if err := r.rebuildLocked(); err != nil {
-		return err
-	}
-	if r.persist == nil {
-		return nil
-	}
-	denied := make([]string, 0, len(r.denied))
-	for d := range r.denied {
-		denied = append(denied, d)
-	}
-	sort.Strings(denied)
-	return r.persist(slices.Clone(r.user), denied)
 }
 
 // List returns every site: policy (locked), allowed, pending, denied.
@@ -432,14 +197,6 @@ func (r *Registry) List() []Site {
 		out = append(out, Site{Origin: d, State: "denied"})
 	}
 	return out
-}
-
-// PendingCount is how many sites wait for approval.
-func (r *Registry) PendingCount() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.expireLocked(r.now())
-	return len(r.pending)
 }
 
 // Builtin returns the default patterns (allowed out of the box until the
