@@ -18,8 +18,9 @@ import (
 // glyphDrawer draws glyphs by id. Outline glyphs are rasterised exactly as
 // x/image/font/opentype's Face.Glyph does for a rune (same segments, same
 // sub-pixel bias, same rasteriser) into an alpha canvas that is then
-// thresholded at 50%; colour glyphs (CBDT/sbix bitmaps) are scaled onto a
-// white RGBA canvas that is dithered like an image.
+// thresholded at 50%; colour glyphs (CBDT/sbix bitmaps scaled, COLR v0
+// layers painted in their palette colours, colr.go) go onto a white RGBA
+// canvas that is dithered like an image.
 type glyphDrawer struct {
 	alpha  *image.Alpha
 	colour *image.RGBA // nil until a colour glyph is drawn
@@ -33,6 +34,9 @@ type glyphDrawer struct {
 func glyphBounds(f *Face, buf *sfnt.Buffer, id gtfont.GID, scale fixed.Int26_6) (fixed.Rectangle26_6, bool) {
 	b, _, err := f.Font.GlyphBounds(buf, sfnt.GlyphIndex(id), scale, font.HintingNone)
 	if err == nil {
+		if lb, ok := colrBounds(f, buf, id, scale); ok {
+			return lb, true
+		}
 		return b, false
 	}
 	if ext, ok := colourExtents(f, id, scale); ok {
@@ -65,16 +69,33 @@ func colourExtents(f *Face, id gtfont.GID, scale fixed.Int26_6) (fixed.Rectangle
 
 // draw draws glyph id of f at scale with its origin at dot.
 func (d *glyphDrawer) draw(f *Face, id gtfont.GID, scale fixed.Int26_6, dot fixed.Point26_6) {
-	segments, err := f.Font.LoadGlyph(&d.buf, sfnt.GlyphIndex(id), scale, nil)
-	if err != nil {
+	if layers, ok := colrLayers(f, id); ok {
+		d.drawLayers(f, layers, scale, dot)
+		return
+	}
+	dr, ok := d.rasterise(f, id, scale, dot)
+	if !ok {
 		d.drawColour(f, id, scale, dot)
 		return
+	}
+	if !dr.Empty() {
+		draw.DrawMask(d.alpha, dr, image.Opaque, image.Point{}, &d.mask, image.Point{}, draw.Over)
+	}
+}
+
+// rasterise fills d.mask with the coverage of glyph id's outline at dot
+// and returns where it goes on the canvas (empty for a blank glyph), or
+// false when the glyph has no outline.
+func (d *glyphDrawer) rasterise(f *Face, id gtfont.GID, scale fixed.Int26_6, dot fixed.Point26_6) (image.Rectangle, bool) {
+	segments, err := f.Font.LoadGlyph(&d.buf, sfnt.GlyphIndex(id), scale, nil)
+	if err != nil {
+		return image.Rectangle{}, false
 	}
 	dBounds := segments.Bounds().Add(dot)
 	dr := image.Rect(dBounds.Min.X.Floor(), dBounds.Min.Y.Floor(), dBounds.Max.X.Ceil(), dBounds.Max.Y.Ceil())
 	width, height := dr.Dx(), dr.Dy()
 	if width <= 0 || height <= 0 {
-		return
+		return image.Rectangle{}, true
 	}
 	biasX := dot.X - fixed.Int26_6(dr.Min.X<<6)
 	biasY := dot.Y - fixed.Int26_6(dr.Min.Y<<6)
@@ -108,7 +129,7 @@ func (d *glyphDrawer) draw(f *Face, id gtfont.GID, scale fixed.Int26_6, dot fixe
 		}
 	}
 	d.rast.Draw(&d.mask, d.mask.Bounds(), image.Opaque, image.Point{})
-	draw.DrawMask(d.alpha, dr, image.Opaque, image.Point{}, &d.mask, image.Point{}, draw.Over)
+	return dr, true
 }
 
 // drawColour draws a colour bitmap glyph (PNG or JPEG in CBDT or sbix)
@@ -132,11 +153,16 @@ func (d *glyphDrawer) drawColour(f *Face, id gtfont.GID, scale fixed.Int26_6, do
 	if r.Empty() {
 		return
 	}
+	d.colourCanvas()
+	xdraw.CatmullRom.Scale(d.colour, r, img, img.Bounds(), xdraw.Over, nil)
+}
+
+// colourCanvas creates the white colour canvas on first use.
+func (d *glyphDrawer) colourCanvas() {
 	if d.colour == nil {
 		d.colour = image.NewRGBA(d.alpha.Rect)
 		draw.Draw(d.colour, d.colour.Rect, image.White, image.Point{}, draw.Src)
 	}
-	xdraw.CatmullRom.Scale(d.colour, r, img, img.Bounds(), xdraw.Over, nil)
 }
 
 // colourBitmap dithers the colour canvas (Floyd–Steinberg on its luma).
