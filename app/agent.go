@@ -19,6 +19,7 @@ import (
 	"github.com/labelbridge/labelbridge/internal/audit"
 	"github.com/labelbridge/labelbridge/internal/logging"
 	"github.com/labelbridge/labelbridge/internal/portowner"
+	"github.com/labelbridge/labelbridge/internal/ports"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/store"
 	"github.com/labelbridge/labelbridge/printing/virtual"
@@ -45,7 +46,7 @@ type agent struct {
 	tls     *tlsca.Authority // the local CA's leaf for wss and https (app/tls.go); nil when it could not be made
 	tlsErr  error            // why tls is nil
 	trust   *trust.Manager   // the local CA in the trust stores
-	ports   *portBook        // the other listeners' state: port clashes (app/ports.go)
+	ports   *ports.Book      // the other listeners' state: port clashes (internal/ports)
 	net     *netPrinters     // network printers and their measured status (app/netstatus.go)
 
 	fleet *fleetControl // the customer's MQTT broker (app/fleet.go)
@@ -78,7 +79,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 			_ = l.Close()
 		}
 	}
-	a := &agent{cfg: cfg, log: log, port: listeners[0].Addr().(*net.TCPAddr).Port, writer: config.NewWriter(cfg.Paths.ConfigFile), ports: newPortBook()}
+	a := &agent{cfg: cfg, log: log, port: listeners[0].Addr().(*net.TCPAddr).Port, writer: config.NewWriter(cfg.Paths.ConfigFile), ports: ports.NewBook()}
 	if a.audit, err = prepareFiles(cfg, log); err != nil {
 		log.Error("no audit log: security events go to this log only", "err", err)
 	}

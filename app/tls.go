@@ -9,16 +9,12 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/config"
-	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/tlsca"
 	"github.com/labelbridge/labelbridge/tlsca/trust"
 	"github.com/labelbridge/labelbridge/wire"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
-
-// tlsRetry is how often a TLS listener whose port is taken tries again.
-const tlsRetry = 30 * time.Second
 
 // tlsDir is where the local CA's files live: the user's config folder.
 func tlsDir(p config.Paths) string { return filepath.Join(p.ConfigDir, "tls") }
@@ -53,37 +49,12 @@ func (a *agent) startTLS(ctx context.Context, opt agentOptions) {
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()
-			a.serveTLS(ctx, "wss", a.cfg.TLSPort, "wss://127.0.0.1:%d/ws", "quit it, or choose another port with \"tlsPort\" in the config file",
+			a.ports.Serve(ctx, a.log, "wss", a.cfg.TLSPort, "wss://127.0.0.1:%d/ws", "quit it, or choose another port with \"tlsPort\" in the config file",
 				func(ls []net.Listener) {
 					a.server.Edge().ServeTLS(ls, ca.TLSConfig())
 					a.server.SetTLSPort(a.cfg.TLSPort)
 				})
 		}()
-	}
-}
-
-// serveTLS binds port (retrying every 30 s while it is taken, recording
-// who holds it in the port book) and hands the listeners to serve.
-func (a *agent) serveTLS(ctx context.Context, name string, port int, urlFmt, fix string, serve func([]net.Listener)) {
-	url := fmt.Sprintf(urlFmt, port)
-	for {
-		ls, err := edge.Listen(port)
-		if err == nil {
-			serve(ls)
-			a.ports.set(wire.Listener{Name: name, URL: url, Listening: true})
-			a.log.Info(name+" listening", "url", url)
-			return
-		}
-		msg, holder := portError(port, err, fix)
-		a.ports.set(wire.Listener{Name: name, URL: url, Error: msg, Holder: holder})
-		a.log.Warn(name+" cannot listen; trying again every 30 s", "port", port, "err", msg)
-		t := time.NewTimer(tlsRetry)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
 	}
 }
 
@@ -103,7 +74,7 @@ func (a *agent) onRenew(r tlsca.Renewal) {
 
 // trustState is trust.get's answer.
 func (a *agent) trustState() wire.TrustState {
-	st := wire.TrustState{Stores: []wire.TrustStore{}, Listeners: a.ports.list()}
+	st := wire.TrustState{Stores: []wire.TrustStore{}, Listeners: a.ports.List()}
 	if a.tls == nil {
 		st.Error = fmt.Sprint(a.tlsErr)
 		st.Explain = st.Error
@@ -137,5 +108,5 @@ func (a *agent) trustInstall(_ context.Context, raw json.RawMessage) (any, error
 	if err != nil {
 		return nil, &printing.Error{Code: printing.ErrReasonUnavailable, Msg: "install the local certificate: " + err.Error()}
 	}
-	return toWireTrust(s, a.ports.list()), nil
+	return toWireTrust(s, a.ports.List()), nil
 }

@@ -37,7 +37,7 @@ func runTray(args []string) error {
 		log.Warn(note)
 	}
 	b := traybackend.New(traybackend.Options{Spooler: a.spooler, Sites: a.sites, Version: version,
-		PanelLoginURL: a.panelLoginURL, Logger: log, Fleet: a.fleet, Problems: a.ports.problems})
+		PanelLoginURL: a.panelLoginURL, Logger: log, Fleet: a.fleet, Problems: a.ports.Problems})
 	defer b.Close()
 	a.ports.OnChange(b.Notify)
 	ready, done := make(chan struct{}), make(chan struct{})

@@ -1,4 +1,4 @@
-package main
+package browserprint
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package main
+package ports
 
 import (
 	"context"
@@ -25,19 +25,19 @@ func TestTakenTLSPortIsExplainedNotFatal(t *testing.T) {
 		t.Fatal(err)
 	}
 	port := hog.Addr().(*net.TCPAddr).Port
-	a := &agent{log: slog.New(slog.DiscardHandler), ports: newPortBook()}
+	b := NewBook()
 	changed := make(chan struct{}, 16)
-	a.ports.OnChange(func() { changed <- struct{}{} })
+	b.OnChange(func() { changed <- struct{}{} })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	served := make(chan []net.Listener, 1)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a.serveTLS(ctx, "wss", port, "wss://127.0.0.1:%d/ws", "quit it", func(ls []net.Listener) { served <- ls })
+		b.Serve(ctx, slog.New(slog.DiscardHandler), "wss", port, "wss://127.0.0.1:%d/ws", "quit it", func(ls []net.Listener) { served <- ls })
 	}()
 	<-changed
-	ls := a.ports.list()
+	ls := b.List()
 	if len(ls) != 1 || ls[0].Listening || !strings.Contains(ls[0].Error, "in use by") || !strings.Contains(ls[0].Error, "quit it") {
 		t.Fatalf("port book: %+v", ls)
 	}
@@ -47,7 +47,7 @@ func TestTakenTLSPortIsExplainedNotFatal(t *testing.T) {
 			t.Errorf("holder %q, error %q: want this test binary named", ls[0].Holder, ls[0].Error)
 		}
 	}
-	if p := a.ports.problems(); len(p) != 1 || !strings.HasPrefix(p[0], "wss is off: port ") {
+	if p := b.Problems(); len(p) != 1 || !strings.HasPrefix(p[0], "wss is off: port ") {
 		t.Errorf("tray problems: %q", p)
 	}
 	cancel()
@@ -70,15 +70,15 @@ func TestPortErrorNamesKnownPrograms(t *testing.T) {
 		{9101, &net.OpError{Op: "listen", Err: os.NewSyscallError("bind", syscall.EADDRINUSE)}, "Zebra Browser Print?"},
 		{19820, os.ErrPermission, "cannot listen on 127.0.0.1:19820"},
 	} {
-		msg, _ := portError(tc.port, tc.err, "fix it")
+		msg, _ := Explain(tc.port, tc.err, "fix it")
 		if !strings.Contains(msg, tc.want) {
 			t.Errorf("port %d: %q, want %q", tc.port, msg, tc.want)
 		}
 	}
 }
 
-// TestServeTLSRecordsListening: a free port is served and the book says so.
-func TestServeTLSRecordsListening(t *testing.T) {
+// TestServeRecordsListening: a free port is served and the book says so.
+func TestServeRecordsListening(t *testing.T) {
 	ls, err := edge.Listen(0)
 	if err != nil {
 		t.Fatal(err)
@@ -87,18 +87,18 @@ func TestServeTLSRecordsListening(t *testing.T) {
 	for _, l := range ls {
 		l.Close()
 	}
-	a := &agent{log: slog.New(slog.DiscardHandler), ports: newPortBook()}
+	b := NewBook()
 	served := make(chan []net.Listener, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	a.serveTLS(ctx, "wss", port, "wss://127.0.0.1:%d/ws", "", func(ls []net.Listener) { served <- ls })
+	b.Serve(ctx, slog.New(slog.DiscardHandler), "wss", port, "wss://127.0.0.1:%d/ws", "", func(ls []net.Listener) { served <- ls })
 	got := <-served
 	defer func() {
 		for _, l := range got {
 			l.Close()
 		}
 	}()
-	if b := a.ports.list(); len(b) != 1 || !b[0].Listening {
+	if b := b.List(); len(b) != 1 || !b[0].Listening {
 		t.Fatalf("port book: %+v", b)
 	}
 }
