@@ -78,8 +78,9 @@ export function deps() {
 }
 
 // types runs tsc over src (strict; a type error fails the build) and returns
-// labelbridge.d.ts with types.d.ts folded in where labelbridge.ts says
-// `export type * from "./types"`, so that one file holds every public type.
+// labelbridge.d.ts with the type modules folded in where labelbridge.ts says
+// `export type * from "./<module>"` (types, label, print, status), so that
+// one file holds every public type; their imports of each other are dropped.
 function types(depDir) {
   const out = mkdtempSync(join(tmpdir(), "labelbridge-sdk-dts-"));
   try {
@@ -91,14 +92,18 @@ function types(depDir) {
       throw new Error(`sdk: type errors in sdk/src (tsc, strict):\n${e.stdout || ""}${e.stderr || ""}`);
     }
     const main = readFileSync(join(out, "labelbridge.d.ts"), "utf8");
-    const shapes = readFileSync(join(out, "types.d.ts"), "utf8").replace(/^(\/\/.*\n)+\n?/, "");
-    const lines = main.split("\n").filter((l) => !/^import type .* from "\.\/types";$/.test(l));
-    const at = lines.indexOf('export type * from "./types";');
-    if (at < 0) throw new Error('sdk: labelbridge.d.ts has no `export type * from "./types"` to fold types.d.ts into');
-    lines.splice(at, 1, shapes.trimEnd());
+    const folded = [...main.matchAll(/^export type \* from "\.\/([\w-]+)";$/gm)].map((m) => m[1]);
+    if (folded.length === 0) throw new Error('sdk: labelbridge.d.ts has no `export type * from "./types"` to fold the type modules into');
+    const importsFolded = (l) => folded.some((m) => l.startsWith("import type ") && l.endsWith(` from "./${m}";`));
+    const lines = main.split("\n").filter((l) => !importsFolded(l));
+    for (const m of folded) {
+      const shapes = readFileSync(join(out, `${m}.d.ts`), "utf8").replace(/^(\/\/.*\n)+\n?/, "")
+        .split("\n").filter((l) => !importsFolded(l)).join("\n").replace(/^\n+/, "");
+      lines.splice(lines.indexOf(`export type * from "./${m}";`), 1, shapes.trimEnd());
+    }
     const dts = lines.join("\n");
     const rel = /from "\.\//.exec(dts);
-    if (rel) throw new Error("sdk: labelbridge.d.ts still imports another file of src (only types.ts is folded in): " + dts.slice(rel.index, rel.index + 60));
+    if (rel) throw new Error(`sdk: labelbridge.d.ts still imports another file of src (only ${folded.join(", ")} are folded in): ` + dts.slice(rel.index, rel.index + 60));
     return dts;
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import (
 )
 
 // TestSDKElementTypes: the SDK's element interfaces (assets/sdk, built
-// from sdk/src/types.ts) name exactly the fields Parse accepts for each
+// from sdk/src/label.ts) name exactly the fields Parse accepts for each
 // element type, so the typed SDK and the model cannot drift apart.
 func TestSDKElementTypes(t *testing.T) {
 	t.Parallel()

@@ -3,7 +3,7 @@
 // {document: …} argument.
 
 import { LabelbridgeError } from "./labelbridge";
-import type { DocumentFormat, DocumentOptions, DocumentRef } from "./types";
+import type { DocumentFormat, DocumentOptions, DocumentRef } from "./print";
 
 /**
  * Reads a PDF, PNG or JPEG into print()'s argument: `print(await

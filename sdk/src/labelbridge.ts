@@ -11,14 +11,21 @@
 //
 // Over 400 lines: the Client is one state machine (outbox, reconnect,
 // waiters) that reads best whole; finding the agent is in agent.ts, print
-// parameters in params.ts, the wire's shapes in types.ts.
+// parameters in params.ts, the wire's shapes in types.ts, label.ts, print.ts
+// and status.ts.
 
 import { documentFrom as readDocument } from "./document";
-import type { AgentInfo, ConnectOptions, Document, DocumentOptions, DocumentRef, ErrorReason, FleetStatus, Job, JobFilter, Label, LabelProblem, Notification, PrintOptions, Printer, Raw, SitesUpdate, TemplateRef, Topic } from "./types";
+import type { ConnectOptions, ErrorReason, LabelProblem, Notification, Topic } from "./types";
+import type { Label, TemplateRef } from "./label";
+import type { Document, DocumentOptions, DocumentRef, PrintOptions, Raw } from "./print";
+import type { AgentInfo, FleetStatus, Job, JobFilter, Printer, SitesUpdate } from "./status";
 import { openSocket, probe, type Options, type Socket } from "./agent";
 import { printParams, invalid, closedError, utf8Length, PRINT_OPTIONS } from "./params";
 
 export type * from "./types";
+export type * from "./label";
+export type * from "./print";
+export type * from "./status";
 
 /**
  * Reads a PDF, PNG or JPEG (a Blob or File, bytes, or a URL of this page's

@@ -3,7 +3,8 @@
 // nothing is sent; and the small errors and helpers the client shares.
 
 import { LabelbridgeError } from "./labelbridge";
-import type { Counter, Document, DocumentRef, Label, PrintOptions, Raw, Row, TemplateRef } from "./types";
+import type { Counter, Label, Row, TemplateRef } from "./label";
+import type { Document, DocumentRef, PrintOptions, Raw } from "./print";
 
 export const PRINT_OPTIONS: readonly string[] = ["printer", "copies", "idempotencyKey", "title", "language", "timeout", "rows", "counters"];
 
