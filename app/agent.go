@@ -16,16 +16,18 @@ import (
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/edge/adminauth"
+	"github.com/labelbridge/labelbridge/fleet"
 	"github.com/labelbridge/labelbridge/internal/audit"
 	"github.com/labelbridge/labelbridge/internal/logging"
 	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/internal/ports"
 	"github.com/labelbridge/labelbridge/printing"
+	"github.com/labelbridge/labelbridge/printing/compile"
+	"github.com/labelbridge/labelbridge/printing/netraw"
 	"github.com/labelbridge/labelbridge/printing/store"
 	"github.com/labelbridge/labelbridge/printing/virtual"
 	"github.com/labelbridge/labelbridge/sites"
 	"github.com/labelbridge/labelbridge/tlsca"
-	"github.com/labelbridge/labelbridge/tlsca/trust"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
 
@@ -43,13 +45,12 @@ type agent struct {
 	token   string
 	auth    *adminauth.Auth  // the panel's login codes and sessions
 	audit   *audit.Log       // security events (app/audit.go)
-	tls     *tlsca.Authority // the local CA's leaf for wss and https (app/tls.go); nil when it could not be made
+	tls     *tlsca.Authority // the local CA's leaf for wss and https (internal/localca); nil when it could not be made
 	tlsErr  error            // why tls is nil
-	trust   *trust.Manager   // the local CA in the trust stores
 	ports   *ports.Book      // the other listeners' state: port clashes (internal/ports)
-	net     *netPrinters     // network printers and their measured status (app/netstatus.go)
+	net     *netraw.Watcher  // network printers and their measured status
 
-	fleet *fleetControl // the customer's MQTT broker (app/fleet.go)
+	fleet *fleet.Control // the customer's MQTT broker (app/fleet.go)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -92,7 +93,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.net = newNetPrinters(ctx, a.spooler)
+	a.net = netraw.NewWatcher(ctx, a.spooler)
 	a.mountPanel()
 	a.server.Serve(listeners)
 	a.attachPrinters(ctx)
@@ -118,7 +119,7 @@ func (a *agent) build(opt agentOptions) error {
 	if err != nil {
 		return err
 	}
-	compiler := newLabelCompiler(cfg.Fonts)
+	compiler := compile.New(cfg.Fonts)
 	a.spooler = printing.New(a.store, compiler, printing.Options{
 		QueueDepth:    cfg.Limits.QueueDepth,
 		MaxJobBytes:   cfg.Limits.MaxJobBytes,
@@ -153,7 +154,7 @@ func (a *agent) build(opt agentOptions) error {
 	if vdir == "" {
 		vdir = filepath.Join(cfg.Paths.DataDir, "virtual")
 	}
-	a.virtual, err = virtual.New(vdir, cfg.Virtual.Keep, compiler.previewJob(a.store))
+	a.virtual, err = virtual.New(vdir, cfg.Virtual.Keep, compiler.PreviewJob(a.store))
 	if err != nil {
 		return err
 	}
@@ -171,7 +172,7 @@ func (a *agent) build(opt agentOptions) error {
 func (a *agent) attachPrinters(ctx context.Context) {
 	a.spooler.Attach(virtual.Info(a.cfg.Virtual.Language, a.cfg.Virtual.DPI, a.virtual.Dir()), a.virtual)
 	for _, np := range a.cfg.NetworkPrinters {
-		a.net.attach(np, false)
+		a.net.Attach(networkPrinterInfo(np), false)
 	}
 	a.startDiscovery(ctx)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/labelbridge/labelbridge/config"
@@ -34,26 +32,30 @@ func (f fleetCore) Submit(ctx context.Context, p *wire.PrintParams, origin strin
 // so the crash tests stop exactly there.
 const fleetCrashEnv = "LABELBRIDGE_TEST_FLEET_CRASH_BEFORE_ACK"
 
-// fleetControl is the agent's fleet connection (nil connector: no broker
-// configured) and what the tray and panel ask of it.
-type fleetControl struct {
-	a        *agent
-	conn     *fleet.Connector
-	onChange atomic.Pointer[func()] // set by the tray
-	notifyMu sync.Mutex             // panel events go out in the order of the states they read
-}
-
 // startFleet connects to the customer's broker when the config sets one,
-// and registers the panel's fleet.* methods either way. Local printing
-// never waits for it.
+// and registers the panel's fleet.* methods (fleet.Control) either way.
+// Local printing never waits for it.
 func (a *agent) startFleet() {
-	fc := &fleetControl{a: a}
+	fc := fleet.NewControl(fleet.ControlOptions{
+		Logger: a.log, Locked: a.fleetLocked,
+		Notify: func(s wire.FleetStatus) { a.server.Notify(wire.TopicFleet, wire.EventFleet, s) },
+		Save: func(on bool) error {
+			return a.writer.Update(func(c *config.Config) error {
+				c.Fleet.Enabled = nil
+				if !on {
+					off := false
+					c.Fleet.Enabled = &off
+				}
+				return nil
+			})
+		},
+	})
 	a.fleet = fc
 	a.server.AddAdminMethods(
-		wsserver.AdminMethod{Name: wire.MethodFleetStatus, Call: fc.statusMethod},
-		wsserver.AdminMethod{Name: wire.MethodFleetPause, Call: fc.pauseMethod(true)},
-		wsserver.AdminMethod{Name: wire.MethodFleetResume, Call: fc.pauseMethod(false)},
-		wsserver.AdminMethod{Name: wire.MethodFleetSetEnabled, Call: fc.setEnabledMethod},
+		wsserver.AdminMethod{Name: wire.MethodFleetStatus, Call: fc.StatusMethod},
+		wsserver.AdminMethod{Name: wire.MethodFleetPause, Call: fc.PauseMethod(true)},
+		wsserver.AdminMethod{Name: wire.MethodFleetResume, Call: fc.PauseMethod(false)},
+		wsserver.AdminMethod{Name: wire.MethodFleetSetEnabled, Call: fc.SetEnabledMethod},
 	)
 	f := a.cfg.Fleet
 	if !f.Configured() {
@@ -63,7 +65,7 @@ func (a *agent) startFleet() {
 		Broker: f.Broker, Station: f.Station, TopicPrefix: f.TopicPrefix, CAFile: f.CAFile,
 		CertFile: f.CertFile, KeyFile: f.KeyFile, Username: f.Username, Password: f.Password,
 		KeepAlive: f.KeepAlive.Duration, Version: version, MaxMessageBytes: a.cfg.Limits.MaxMessageBytes,
-		Enabled: f.On(), Logger: a.log, OnChange: fc.changed,
+		Enabled: f.On(), Logger: a.log, OnChange: fc.Changed,
 	}
 	if os.Getenv(fleetCrashEnv) == "1" {
 		opt.BeforeAck = func(j printing.Job) {
@@ -76,44 +78,30 @@ func (a *agent) startFleet() {
 		a.log.Error("fleet connection not started", "err", err)
 		return
 	}
-	fc.conn = conn
+	fc.SetConnector(conn)
 	conn.Start()
 	a.log.Info("fleet connection configured", "broker", f.Broker, "station", f.Station, "on", f.On(), "origin", conn.Origin())
 }
 
 // stopFleet says the station is offline and disconnects.
 func (a *agent) stopFleet(ctx context.Context) {
-	if a.fleet == nil || a.fleet.conn == nil {
+	if a.fleet == nil || a.fleet.Connector() == nil {
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := a.fleet.conn.Stop(sctx); err != nil {
+	if err := a.fleet.Connector().Stop(sctx); err != nil {
 		a.log.Warn("fleet connection did not stop in time", "err", err)
 	}
 }
 
-func (fc *fleetControl) changed() {
-	if fn := fc.onChange.Load(); fn != nil {
-		(*fn)()
-	}
-	// The panel's fleet card: a "fleet" event to admin connections
-	// subscribed to the fleet topic (Notify never blocks).
-	fc.notifyMu.Lock()
-	fc.a.server.Notify(wire.TopicFleet, wire.EventFleet, fc.Status())
-	fc.notifyMu.Unlock()
-}
-
-// OnChange registers fn to run when the connection's state may have
-// changed (the tray; one at a time).
-func (fc *fleetControl) OnChange(fn func()) { fc.onChange.Store(&fn) }
-
-// locked reports whether the admin policy decides whether the fleet is on.
-func (fc *fleetControl) locked() bool {
-	if !fc.a.cfg.PolicyKeys["fleet"] {
+// fleetLocked reports whether the admin policy decides whether the fleet
+// is on.
+func (a *agent) fleetLocked() bool {
+	if !a.cfg.PolicyKeys["fleet"] {
 		return false
 	}
-	data, err := os.ReadFile(fc.a.cfg.Paths.PolicyFile)
+	data, err := os.ReadFile(a.cfg.Paths.PolicyFile)
 	if err != nil {
 		return false
 	}
@@ -123,83 +111,4 @@ func (fc *fleetControl) locked() bool {
 		} `json:"fleet"`
 	}
 	return json.Unmarshal(data, &pol) == nil && pol.Fleet.Enabled != nil
-}
-
-// Status is the fleet connection's state for the tray and panel.
-func (fc *fleetControl) Status() wire.FleetStatus {
-	if fc.conn == nil {
-		return wire.FleetStatus{State: wire.FleetOff}
-	}
-	s := fc.conn.Status()
-	s.Locked = fc.locked()
-	return s
-}
-
-// SetPaused pauses or resumes the connection until the agent restarts.
-func (fc *fleetControl) SetPaused(paused bool) error {
-	if fc.conn == nil {
-		return &printing.Error{Code: printing.ErrReasonInvalidState, Msg: "no fleet broker is configured (\"fleet\" in the config file)"}
-	}
-	fc.conn.SetPaused(paused)
-	fc.a.log.Info("fleet connection paused or resumed by the user", "paused", paused)
-	return nil
-}
-
-// SetEnabled turns the connection on or off and saves it in the user's
-// config file (fleet.enabled).
-func (fc *fleetControl) SetEnabled(on bool) error {
-	if fc.conn == nil {
-		return &printing.Error{Code: printing.ErrReasonInvalidState, Msg: "no fleet broker is configured (\"fleet\" in the config file)"}
-	}
-	if fc.locked() {
-		return &printing.Error{Code: printing.ErrReasonNotAllowed, Msg: "the admin policy decides whether the fleet connection is on"}
-	}
-	err := fc.a.writer.Update(func(c *config.Config) error {
-		if on {
-			c.Fleet.Enabled = nil
-		} else {
-			off := false
-			c.Fleet.Enabled = &off
-		}
-		return nil
-	})
-	if err != nil {
-		return &printing.Error{Code: printing.ErrReasonStoreFailed, Msg: "save the fleet setting", Err: err}
-	}
-	fc.conn.SetEnabled(on)
-	fc.a.log.Info("fleet connection turned on or off by the user", "on", on)
-	return nil
-}
-
-func (fc *fleetControl) statusMethod(_ context.Context, raw json.RawMessage) (any, error) {
-	if err := wire.DecodeParams(raw, &wire.Empty{}); err != nil {
-		return nil, err
-	}
-	return fc.Status(), nil
-}
-
-func (fc *fleetControl) pauseMethod(paused bool) func(context.Context, json.RawMessage) (any, error) {
-	return func(_ context.Context, raw json.RawMessage) (any, error) {
-		if err := wire.DecodeParams(raw, &wire.Empty{}); err != nil {
-			return nil, err
-		}
-		if err := fc.SetPaused(paused); err != nil {
-			return nil, err
-		}
-		return fc.Status(), nil
-	}
-}
-
-func (fc *fleetControl) setEnabledMethod(_ context.Context, raw json.RawMessage) (any, error) {
-	var p wire.FleetSetParams
-	if err := wire.DecodeParams(raw, &p); err != nil {
-		return nil, err
-	}
-	if p.Enabled == nil {
-		return nil, wire.InvalidParams(`params: want {"enabled": true|false}: enabled is required`)
-	}
-	if err := fc.SetEnabled(*p.Enabled); err != nil {
-		return nil, err
-	}
-	return fc.Status(), nil
 }

@@ -7,11 +7,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/labelbridge/labelbridge/config"
@@ -121,42 +118,7 @@ func runFleetStations(args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"stations": states})
 	}
-	return writeStations(os.Stdout, states)
-}
-
-// writeStations is the table of `fleet stations`.
-func writeStations(w io.Writer, states []fleet.State) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATION\tSTATUS\tQUEUED\tPRINTERS")
-	for _, st := range states {
-		status := "online"
-		if !st.Online {
-			status = "offline"
-			if st.Reason != "" {
-				status += " (" + st.Reason + ")"
-			}
-		}
-		var ps []string
-		for _, p := range st.Printers {
-			s := p.ID + " " + p.Status.State
-			if len(p.Status.Reasons) > 0 {
-				s += " (" + strings.Join(p.Status.Reasons, ", ") + ")"
-			}
-			if p.IsDefault {
-				s += " *"
-			}
-			ps = append(ps, s)
-		}
-		queued := "-"
-		if st.Online {
-			queued = fmt.Sprint(st.Queued)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.Station, status, queued, strings.Join(ps, "; "))
-	}
-	if len(states) == 0 {
-		fmt.Fprintln(tw, "(no station has published its state on this broker)")
-	}
-	return tw.Flush()
+	return fleet.WriteStations(os.Stdout, states)
 }
 
 func runFleetPrint(args []string) error {

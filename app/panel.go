@@ -6,6 +6,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/admin"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/printing/compile"
 	"github.com/labelbridge/labelbridge/wsserver"
 )
 
@@ -32,10 +33,10 @@ func (a *agent) mountPanel() {
 		return
 	}
 	p := admin.New(admin.Deps{
-		Sites: a.sites, Spooler: a.spooler, Config: a.writer, Sources: a.store, Previewer: newLabelCompiler(a.cfg.Fonts),
+		Sites: a.sites, Spooler: a.spooler, Config: a.writer, Sources: a.store, Previewer: compile.New(a.cfg.Fonts),
 		Effective: a.cfg.Config, Policy: a.cfg.PolicyKeys, PrinterSettings: a.spooler,
-		AttachNetwork: func(np config.NetworkPrinter) string { return a.net.attach(np, true) },
-		CheckPrinter:  a.net.check,
+		AttachNetwork: func(np config.NetworkPrinter) string { return a.net.Attach(networkPrinterInfo(np), true) },
+		CheckPrinter:  a.net.Check,
 		LoginURL:      a.panelLoginURL, Version: version, Port: a.port, VirtualFolder: a.virtual.Dir(), Logger: a.log,
 	})
 	for _, m := range p.Methods() {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/printing/compile"
 	"github.com/labelbridge/labelbridge/printing/document"
 	"github.com/labelbridge/labelbridge/printing/encode"
 	"github.com/labelbridge/labelbridge/printing/label"
@@ -46,7 +47,7 @@ func runRender(args []string) error {
 		if err != nil {
 			return fmt.Errorf("render: %w", err)
 		}
-		data, err := document.Encode(context.Background(), d, *lang, cmp.Or(*dpi, defaultDocumentDPI), *copies)
+		data, err := document.Encode(context.Background(), d, *lang, cmp.Or(*dpi, compile.DefaultDocumentDPI), *copies)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", pos[0], err)
 		}
@@ -80,7 +81,7 @@ func runPreview(args []string) error {
 		if err != nil {
 			return fmt.Errorf("preview: %w", err)
 		}
-		png, _, err := document.Preview(context.Background(), d, cmp.Or(*dpi, defaultDocumentDPI))
+		png, _, err := document.Preview(context.Background(), d, cmp.Or(*dpi, compile.DefaultDocumentDPI))
 		if err != nil {
 			return fmt.Errorf("preview %s: %w", pos[0], err)
 		}

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/localca"
 	"github.com/labelbridge/labelbridge/tlsca"
 	"github.com/labelbridge/labelbridge/tlsca/trust"
 )
@@ -91,16 +91,16 @@ func runTrust(args []string) error {
 		if *asJSON {
 			enc := json.NewEncoder(os.Stdout)
 			enc.SetIndent("", "  ")
-			return enc.Encode(toWireTrust(st, nil))
+			return enc.Encode(localca.ToWire(st, nil))
 		}
-		printTrust(os.Stdout, st)
+		trust.WriteStatus(os.Stdout, st)
 		if !st.Trusted {
 			return &exitError{code: 1, err: errors.New(trust.Explain(st))}
 		}
 		return nil
 	}
 	st, err := m.Install(ca, file)
-	printTrust(os.Stdout, st)
+	trust.WriteStatus(os.Stdout, st)
 	if err != nil {
 		return fmt.Errorf("trust install: %w", err)
 	}
@@ -117,55 +117,9 @@ func trustCA(paths config.Paths, caFile string) (*x509.Certificate, string, erro
 		}
 		return a.CA(), a.CAFile(), nil
 	}
-	var data []byte
-	var err error
-	if caFile == "-" {
-		data, err = io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
-	} else {
-		data, err = os.ReadFile(caFile)
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("--ca: %w", err)
-	}
-	b, _ := pem.Decode(data)
-	if b == nil || b.Type != "CERTIFICATE" {
-		return nil, "", errors.New("--ca: not a PEM certificate")
-	}
-	ca, err := x509.ParseCertificate(b.Bytes)
-	if err != nil {
-		return nil, "", fmt.Errorf("--ca: %w", err)
-	}
-	if !ca.IsCA || !ca.PermittedDNSDomainsCritical || len(ca.PermittedDNSDomains) != 1 || ca.PermittedDNSDomains[0] != "localhost" {
-		return nil, "", errors.New("--ca: not a Labelbridge local CA (a CA name-constrained to localhost): refusing to trust it machine-wide")
-	}
-	tmp, err := os.CreateTemp("", "labelbridge-ca-*.crt")
-	if err != nil {
-		return nil, "", err
-	}
-	defer tmp.Close()
-	if err := pem.Encode(tmp, b); err != nil {
-		return nil, "", err
-	}
-	return ca, tmp.Name(), nil
+	return trust.ReadCAFile(caFile)
 }
 
 // machineTrustDir keeps the record of the machine-store installs next to
 // the admin policy (root's or an administrator's).
 func machineTrustDir(p config.Paths) string { return filepath.Dir(p.PolicyFile) }
-
-func printTrust(w io.Writer, st trust.Status) {
-	fmt.Fprintf(w, "local CA: %s\n  sha256 %s, valid until %s\n", st.Subject, st.Fingerprint, st.NotAfter.Format("2006-01-02"))
-	for _, s := range st.Stores {
-		mark := "not trusted"
-		if s.Trusted {
-			mark = "trusted"
-		}
-		if s.Error != "" {
-			mark += " (" + s.Error + ")"
-		}
-		fmt.Fprintf(w, "  %-16s %s: %s\n", s.Kind, s.Location, mark)
-	}
-	if st.Error != "" {
-		fmt.Fprintf(w, "  %s\n", st.Error)
-	}
-}

@@ -7,7 +7,7 @@ import "testing"
 var encoders = []string{
 	"./printing/label/...", "./printing/raster/...", "./printing/encode",
 	"./printing/zpl", "./printing/tspl", "./printing/epl", "./printing/escpos",
-	"./printing/media", "./printing/batch", "./printing/document",
+	"./printing/media", "./printing/batch", "./printing/document", "./printing/compile",
 }
 
 // transports, the store and every server or wire package: what the
