@@ -14,5 +14,5 @@ test("the panel talks to the agent through the SDK's client", () => {
     assert.doesNotMatch(panel, own, `panel.js has its own JSON-RPC plumbing (${own})`);
   }
   assert.match(panel, /protocols: \['labelbridge\.admin', `labelbridge\.session\.\$\{session\}`\]/, "the admin session is offered as subprotocols");
-  assert.match(panel, /topics: \['jobs', 'printers', 'sites'\]/, "the panel subscribes to sites");
+  assert.match(panel, /topics: \['jobs', 'printers', 'sites', 'fleet'\]/, "the panel subscribes to jobs, printers, sites and the fleet connection");
 });
