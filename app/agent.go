@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
 	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/edge/adminauth"
@@ -102,7 +103,10 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	a.startFleet()
 	a.startQZTray(ctx, a.localTLS)
 	a.wg.Add(1)
-	go a.pruneLoop(ctx)
+	go func() {
+		defer a.wg.Done()
+		a.store.PruneLoop(ctx, store.Retention{MaxAge: time.Duration(cfg.Limits.HistoryDays) * 24 * time.Hour, MaxJobs: cfg.Limits.HistoryJobs}, 10*time.Minute, log)
+	}()
 	log.Info("Labelbridge agent started", "version", version, "url", fmt.Sprintf("ws://127.0.0.1:%d/ws", a.port),
 		"data", cfg.Paths.DataDir, "config", cfg.Paths.ConfigFile, "default_printer", a.spooler.DefaultPrinter())
 	return a, nil
@@ -177,40 +181,9 @@ func (a *agent) attachPrinters(ctx context.Context) {
 	a.startDiscovery(ctx)
 }
 
+// networkPrinterInfo describes a configured network printer.
 func networkPrinterInfo(np config.NetworkPrinter) printing.Printer {
-	name := np.Name
-	if name == "" {
-		name = "Network printer " + np.Address
-	}
-	dpi := np.DPI
-	if dpi == 0 {
-		dpi = 203
-	}
-	return printing.Printer{
-		ID: np.PrinterID(), Name: name, Connection: printing.ConnNetwork, Language: np.Language,
-		DPI: dpi, Address: np.Address, Configured: true,
-		Status: printing.Status{State: printing.PrinterReady, Reasons: []string{}},
-	}
-}
-
-// pruneLoop applies history retention now and every ten minutes.
-func (a *agent) pruneLoop(ctx context.Context) {
-	defer a.wg.Done()
-	r := store.Retention{MaxAge: time.Duration(a.cfg.Limits.HistoryDays) * 24 * time.Hour, MaxJobs: a.cfg.Limits.HistoryJobs}
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := a.store.Prune(ctx, r, time.Now()); err != nil && ctx.Err() == nil {
-			a.log.Warn("pruning job history failed", "err", err)
-		} else if n > 0 {
-			a.log.Info("pruned job history", "deleted", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return netraw.Info(np.PrinterID(), np.Name, np.Address, np.Language, np.DPI)
 }
 
 // stop shuts down: no new connections, workers finish the send under way
@@ -255,7 +228,7 @@ func listen(port int) ([]net.Listener, error) {
 	if !errors.Is(err, syscall.EADDRINUSE) {
 		return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", port, err)
 	}
-	if v := probeAgent(port); v != "" {
+	if v := client.Probe(port); v != "" {
 		return nil, &exitError{code: 3, err: fmt.Errorf("Labelbridge %s is already running on port %d: use it (e.g. 'labelbridge printers'), or stop it first", v, port)}
 	}
 	who := portowner.Name(port)

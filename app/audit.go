@@ -34,27 +34,8 @@ func (a *agent) record(event string, fields ...any) {
 	}
 }
 
-// auditConfig records the printer changes a config rewrite made: network
-// printers added or removed, the default printer changed. Every way to make
-// them (panel, tray, CLI) rewrites the config through the agent's Writer.
+// auditConfig records the printer changes a config rewrite made
+// (audit.ConfigChanges).
 func (a *agent) auditConfig(before, after config.Config) {
-	had := map[string]bool{}
-	for _, np := range before.NetworkPrinters {
-		had[np.PrinterID()] = true
-	}
-	has := map[string]bool{}
-	for _, np := range after.NetworkPrinters {
-		has[np.PrinterID()] = true
-		if !had[np.PrinterID()] {
-			a.record(audit.PrinterAdded, "printer", np.PrinterID(), "name", np.Name, "address", np.Address, "language", np.Language)
-		}
-	}
-	for _, np := range before.NetworkPrinters {
-		if !has[np.PrinterID()] {
-			a.record(audit.PrinterRemoved, "printer", np.PrinterID(), "address", np.Address)
-		}
-	}
-	if before.DefaultPrinter != after.DefaultPrinter {
-		a.record(audit.DefaultChanged, "printer", after.DefaultPrinter, "previous", before.DefaultPrinter)
-	}
+	audit.ConfigChanges(before, after, a.record)
 }

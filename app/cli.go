@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -38,22 +37,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-}
-
-// probeAgent asks /healthz on port whether Labelbridge runs there and
-// returns its version ("" when it is not Labelbridge or nothing answers).
-func probeAgent(port int) string {
-	c := http.Client{Timeout: time.Second}
-	resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
-	if err != nil {
-		return ""
-	}
-	defer resp.Body.Close()
-	var h struct{ Name, Version string }
-	if json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&h) != nil || h.Name != "labelbridge" {
-		return ""
-	}
-	return h.Version
 }
 
 // session is a CLI connection to an agent: the running one, or a temporary

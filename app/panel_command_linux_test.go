@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
 )
 
@@ -43,7 +44,7 @@ func TestPanelCommand(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no Labelbridge agent is running") {
 		t.Fatalf("with no agent: %v", err)
 	}
-	if probeAgent(free) != "" {
+	if client.Probe(free) != "" {
 		t.Fatal("labelbridge panel started an agent")
 	}
 	if err := runPanel([]string{"--port", strconv.Itoa(a.port), "extra"}); err == nil || !strings.Contains(err.Error(), "unexpected argument") {
