@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/labelbridge/labelbridge/client"
@@ -108,20 +107,7 @@ func runPrinters(args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"printers": list})
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DEFAULT\tID\tNAME\tCONNECTION\tLANGUAGE\tDPI\tSTATUS\tQUEUED")
-	for _, p := range list {
-		def := ""
-		if p.IsDefault {
-			def = "*"
-		}
-		status := p.Status.State
-		if len(p.Status.Reasons) > 0 {
-			status += " (" + strings.Join(p.Status.Reasons, ", ") + ")"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", def, p.ID, p.Name, p.Connection, p.Language, p.DPI, status, p.Queued)
-	}
-	return tw.Flush()
+	return client.WritePrinters(os.Stdout, list)
 }
 
 func runPrint(args []string) error {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/labelbridge/labelbridge/config"
@@ -138,7 +136,7 @@ func runFleetPrint(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	params, err := fleetPrintParams(*labelFile, *rawFile, *docFile, *lang, docFlags)
+	params, err := fleet.PrintParamsFromFiles(*labelFile, *rawFile, *docFile, *lang, docFlags.params)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -170,50 +168,4 @@ func runFleetPrint(args []string) error {
 		return fmt.Errorf("job %s %s: %s %s", ev.ID, ev.State, ev.Reason, ev.Detail)
 	}
 	return nil
-}
-
-// fleetPrintParams builds the print params from exactly one file flag.
-func fleetPrintParams(labelFile, rawFile, docFile, lang string, docFlags *documentFlags) (map[string]any, error) {
-	n := 0
-	for _, f := range []string{labelFile, rawFile, docFile} {
-		if f != "" {
-			n++
-		}
-	}
-	if n != 1 {
-		return nil, errors.New("fleet print: give exactly one of --label, --raw or --document")
-	}
-	switch {
-	case labelFile != "":
-		data, err := os.ReadFile(labelFile)
-		if err != nil {
-			return nil, err
-		}
-		if !json.Valid(data) {
-			return nil, fmt.Errorf("--label %s: not JSON", labelFile)
-		}
-		return map[string]any{"label": json.RawMessage(data), "title": filepath.Base(labelFile)}, nil
-	case rawFile != "":
-		data, err := os.ReadFile(rawFile)
-		if err != nil {
-			return nil, err
-		}
-		raw := map[string]any{"base64": base64.StdEncoding.EncodeToString(data)}
-		if lang != "" {
-			raw["language"] = lang
-		}
-		return map[string]any{"raw": raw, "title": filepath.Base(rawFile)}, nil
-	}
-	data, err := os.ReadFile(docFile)
-	if err != nil {
-		return nil, err
-	}
-	// The format is read from the bytes and the params checked here, as
-	// labelbridge print --document does, so a bad file never reaches the
-	// broker.
-	doc, err := docFlags.params("--document "+docFile, data)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"document": doc, "title": filepath.Base(docFile)}, nil
 }
