@@ -120,7 +120,7 @@ func parseFontFile(path string) ([]*Face, error) {
 		if !st.Mode().IsRegular() || st.Size() > maxFontFile {
 			return nil, fmt.Errorf("%s: not a regular file of at most %d MB", path, maxFontFile>>20)
 		}
-		data, err = os.ReadFile(path)
+		data, err = readFontFile(path, st) // mapped, not copied: fontmap_unix.go
 		if err != nil {
 			return nil, err
 		}
