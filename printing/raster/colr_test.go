@@ -95,7 +95,7 @@ func colrTestFont(t *testing.T, r, g, b byte) string {
 func TestCOLRLayersGreyDithered(t *testing.T) {
 	t.Parallel()
 	ink := func(r, g, b byte) (int, *Bitmap) {
-		bm, err := RenderText("\u2B50", 60, NewFontSet(colrTestFont(t, r, g, b), nil), "text")
+		bm, _, err := RenderText("\u2B50", 60, NewFontSet(colrTestFont(t, r, g, b), nil), "text")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -95,7 +95,7 @@ func TestRegionsCoverInk(t *testing.T) {
 func TestHangulText(t *testing.T) {
 	requireKoreanFont(t)
 	fs := NewFontSet("", nil)
-	precomposed, err := RenderText(NormalizeText("각 상품명"), 30, fs, "text")
+	precomposed, _, err := RenderText(NormalizeText("각 상품명"), 30, fs, "text")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestHangulText(t *testing.T) {
 		t.Errorf("Hangul rendered only %d ink pixels", precomposed.InkCount())
 	}
 	// Conjoining jamo (U+1100 U+1161 U+11A8) normalise to 각 (U+AC01).
-	jamo, err := RenderText(NormalizeText("\u1100\u1161\u11a8 상품명"), 30, fs, "text")
+	jamo, _, err := RenderText(NormalizeText("\u1100\u1161\u11a8 상품명"), 30, fs, "text")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestHangulText(t *testing.T) {
 
 func TestTextUsesCapHeight(t *testing.T) {
 	t.Parallel()
-	b, err := RenderText("H", 40, builtinSet(), "text")
+	b, _, err := RenderText("H", 40, builtinSet(), "text")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestTextUsesCapHeight(t *testing.T) {
 func TestFontMissing(t *testing.T) {
 	t.Parallel()
 	// A private-use character no font has.
-	_, err := RenderText("A\U0010FFFD", 20, NewFontSet("", nil), "elements[0].text")
+	_, _, err := RenderText("A\U0010FFFD", 20, NewFontSet("", nil), "elements[0].text")
 	if err == nil {
 		t.Fatal("no error for an uncovered character")
 	}

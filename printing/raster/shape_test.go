@@ -69,7 +69,7 @@ func TestPlainTextMatchesXImage(t *testing.T) {
 	} {
 		for _, capH := range []float64{17, 24.5, 40} {
 			f := fileFace(t, tc.font)
-			got, err := RenderText(tc.text, capH, &FontSet{sources: []fontSource{{path: tc.font}}, noColour: true}, "text")
+			got, _, err := RenderText(tc.text, capH, &FontSet{sources: []fontSource{{path: tc.font}}, noColour: true}, "text")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +190,7 @@ func TestInkMatchesHBView(t *testing.T) {
 			const ppem = 48
 			capH := ppem * f.capRatio
 			fs := &FontSet{sources: []fontSource{{path: tc.font}}, noColour: true}
-			ours, err := RenderText(tc.text, capH, fs, "text")
+			ours, oursAt, err := RenderText(tc.text, capH, fs, "text")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,6 +207,7 @@ func TestInkMatchesHBView(t *testing.T) {
 			f.mu.Unlock()
 			refBase := scaleFU(int(ext.Ascender), fixed.I(ppem), int(f.gt.Upem())).Round()
 			ourBase, _ := LineMetrics(capH)
+			ourBase += oursAt.Y
 			if d := dice(ours, ref, ourBase, refBase); d < 0.9 {
 				t.Errorf("ink agrees with hb-view only %.2f (Dice), want ≥ 0.90", d)
 			}
@@ -214,12 +215,12 @@ func TestInkMatchesHBView(t *testing.T) {
 			un := NewBitmap(ours.W*2, ours.H)
 			x := 0
 			for _, r := range tc.text {
-				b, err := RenderText(string(r), capH, fs, "text")
+				b, at, err := RenderText(string(r), capH, fs, "text")
 				if err != nil {
 					t.Fatal(err)
 				}
-				un.Or(b, image.Pt(x, 0))
-				x += b.W - 1
+				un.Or(b, image.Pt(x-at.X, oursAt.Y-at.Y))
+				x += b.W - at.X - 1
 			}
 			if d := dice(un, ref, ourBase, refBase); d >= 0.9 {
 				t.Errorf("unshaped text agrees %.2f with hb-view: the comparison cannot tell", d)
@@ -274,7 +275,7 @@ func dice(a, b *Bitmap, baseA, baseB int) float64 {
 func TestEmojiGreyDithered(t *testing.T) {
 	t.Parallel()
 	requireFiles(t, notoEmoji, nanum)
-	b, err := RenderText("📦", 40, NewFontSet(notoEmoji, nil), "text")
+	b, _, err := RenderText("📦", 40, NewFontSet(notoEmoji, nil), "text")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +288,7 @@ func TestEmojiGreyDithered(t *testing.T) {
 	}
 
 	// Naming the emoji font: the digits come from the next font.
-	digits, err := RenderText("123", 40, NewFontSet(notoEmoji, nil), "text")
+	digits, _, err := RenderText("123", 40, NewFontSet(notoEmoji, nil), "text")
 	if err != nil {
 		t.Fatal(err)
 	}

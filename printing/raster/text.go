@@ -42,15 +42,19 @@ func NormalizeText(s string) string {
 
 // RenderText draws text (already NFC; '\n' separates lines) with its cap
 // height in dots, one face per character from fs, thresholded at 50% (not
-// dithered). The bitmap is as wide as the widest line's advance and
-// LineMetrics' line height times the number of lines tall. A character no
-// font covers is a font_missing error naming field.
-func RenderText(text string, capHeight float64, fs *FontSet, field string) (*Bitmap, error) {
+// dithered). The line boxes are as wide as the widest line's advance and
+// LineMetrics' line height times the number of lines tall; ink reaching
+// past them (tall mark stacks, deep descenders, overhangs) widens the
+// bitmap, and origin is where the line boxes' top left corner is in it. A
+// character no font covers is a font_missing error naming field.
+func RenderText(text string, capHeight float64, fs *FontSet, field string) (b *Bitmap, origin image.Point, err error) {
 	tl, err := measureText(text, capHeight, fs, field)
 	if err != nil {
-		return nil, err
+		return nil, image.Point{}, err
 	}
-	return tl.draw(nil, field)
+	tl.keepInk()
+	b, err = tl.draw(nil, field)
+	return b, tl.origin(), err
 }
 
 // textLayout is text measured (faces chosen, lines shaped) but not drawn.
@@ -60,12 +64,41 @@ type textLayout struct {
 	ascent, lineH int
 	glyphDots     int64 // sum of the glyph masks' areas the rasteriser fills
 	embolden      int   // synthetic bold: ink smeared this many dots right
+	// ink is the glyphs' ink box relative to the line boxes' top left
+	// (it may reach past them: Thai tone marks over upper vowels, Arabic
+	// descenders). margin is how far the drawn bitmap extends past the
+	// line boxes on each side: zero (ink past them cut) until keepInk.
+	ink    image.Rectangle
+	margin image.Rectangle // Min: left, top; Max: right, bottom (all ≥ 0)
+}
+
+// keepInk makes draw keep all of the glyphs' ink: the bitmap grows by
+// margin around the line boxes.
+func (tl *textLayout) keepInk() {
+	box := image.Rect(0, 0, tl.w, tl.h)
+	if tl.ink.Empty() || tl.ink.In(box) {
+		return
+	}
+	// (not image.Rect, which would swap the sides)
+	tl.margin = image.Rectangle{Min: image.Pt(max(0, -tl.ink.Min.X), max(0, -tl.ink.Min.Y)),
+		Max: image.Pt(max(0, tl.ink.Max.X-tl.w), max(0, tl.ink.Max.Y-tl.h))}
+}
+
+// origin is where the line boxes' top left corner is in the drawn bitmap.
+func (tl *textLayout) origin() image.Point { return tl.margin.Min }
+
+// size is the drawn bitmap's size (line boxes plus margins).
+func (tl *textLayout) size() (int, int) {
+	return tl.w + tl.margin.Min.X + tl.margin.Max.X, tl.h + tl.margin.Min.Y + tl.margin.Max.Y
 }
 
 // cost is the work (dots) drawing the text takes: the canvas, its
 // thresholding and every glyph mask (stacked combining marks each cost a
 // mask of their own, so zalgo text is not cheap just because it is narrow).
-func (tl *textLayout) cost() int64 { return 2*int64(tl.w)*int64(tl.h) + tl.glyphDots }
+func (tl *textLayout) cost() int64 {
+	w, h := tl.size()
+	return 2*int64(w)*int64(h) + tl.glyphDots
+}
 
 // measureText chooses faces and measures text without drawing it.
 func measureText(text string, capHeight float64, fs *FontSet, field string) (*textLayout, error) {
@@ -91,9 +124,12 @@ func measureTextStyle(text string, capHeight float64, fs *FontSet, field string,
 			return nil, err
 		}
 		sl := shapeLine(rs, faces, capHeight, st.bold, nil)
+		base := fixed.I(li*lineH + ascent)
 		for _, run := range sl.runs {
 			for _, g := range run.glyphs {
 				if b, colour := glyphBounds(run.face, &buf, g.id, run.scale); b.Max.X > b.Min.X {
+					b = b.Add(fixed.Point26_6{X: g.x, Y: base + g.y})
+					tl.ink = tl.ink.Union(image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil()))
 					n := int64(b.Max.X.Ceil()-b.Min.X.Floor()+1) * int64(b.Max.Y.Ceil()-b.Min.Y.Floor()+1)
 					if colour {
 						n *= 8 // decode, scale and dither
@@ -112,8 +148,10 @@ func measureTextStyle(text string, capHeight float64, fs *FontSet, field string,
 	}
 	tl.w = width.Ceil() + 1 + tl.embolden
 	tl.h = lineH * len(lines)
-	if int64(tl.w)*int64(tl.h) > MaxElementDots {
-		return nil, label.Errorf(label.ReasonInvalid, field, "the text is too large to draw (%d×%d dots)", tl.w, tl.h)
+	tl.ink.Max.X += tl.embolden
+	iw, ih := tl.ink.Union(image.Rect(0, 0, tl.w, tl.h)).Dx(), tl.ink.Union(image.Rect(0, 0, tl.w, tl.h)).Dy()
+	if int64(iw)*int64(ih) > MaxElementDots {
+		return nil, label.Errorf(label.ReasonInvalid, field, "the text is too large to draw (%d×%d dots)", iw, ih)
 	}
 	return tl, nil
 }
@@ -124,16 +162,17 @@ func (tl *textLayout) draw(m *meter, what string) (*Bitmap, error) {
 	if err := m.charge(what, tl.cost()); err != nil {
 		return nil, err
 	}
-	w, h := tl.w, tl.h
+	w, h := tl.size()
+	o := tl.origin()
 	d := &glyphDrawer{alpha: image.NewAlpha(image.Rect(0, 0, w, h))}
 	for li, sl := range tl.lines {
-		base := fixed.I(li*tl.lineH + tl.ascent)
+		base := fixed.I(o.Y + li*tl.lineH + tl.ascent)
 		for _, run := range sl.runs {
 			if err := m.tick(what, 0); err != nil {
 				return nil, err
 			}
 			for _, g := range run.glyphs {
-				d.draw(run.face, g.id, run.scale, fixed.Point26_6{X: g.x, Y: base + g.y})
+				d.draw(run.face, g.id, run.scale, fixed.Point26_6{X: fixed.I(o.X) + g.x, Y: base + g.y})
 			}
 		}
 	}

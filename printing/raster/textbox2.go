@@ -202,8 +202,21 @@ func (p *Plan) placeLines(it *Item, e *label.Element, bp *boxPlan, m *measurer, 
 	if e.Reverse {
 		pad = p.dots(e.Padding)
 	}
-	it.TextOrigin = image.Pt(pad, pad)
-	it.Bounds = image.Rect(x-pad, y-pad, x+w+pad, y+hh+pad)
+	// Ink reaching past the box (tall mark stacks, descenders: textink.go)
+	// grows it, except a reversed box, whose background is the box.
+	var grow image.Rectangle // Min: left, top; Max: right, bottom (≥ 0)
+	if !e.Reverse {
+		all := image.Rect(0, 0, w, hh)
+		for _, d := range pieces {
+			d.tl.keepInk()
+			pw, ph := d.tl.size()
+			at := image.Pt(d.x, d.y+off).Sub(d.tl.origin())
+			all = all.Union(image.Rect(at.X, at.Y, at.X+pw, at.Y+ph))
+		}
+		grow = image.Rectangle{Min: image.Point{}.Sub(all.Min), Max: all.Max.Sub(image.Pt(w, hh))}
+	}
+	it.TextOrigin = image.Pt(pad, pad).Add(grow.Min)
+	it.Bounds = image.Rect(x-pad-grow.Min.X, y-pad-grow.Min.Y, x+w+pad+grow.Max.X, y+hh+pad+grow.Max.Y)
 	if area(it.Bounds) > MaxElementDots {
 		return label.Errorf(label.ReasonInvalid, it.Field("text"), "the text box is too large to draw (%d×%d dots)", it.Bounds.Dx(), it.Bounds.Dy())
 	}
@@ -220,7 +233,7 @@ func (p *Plan) placeLines(it *Item, e *label.Element, bp *boxPlan, m *measurer, 
 		if err != nil {
 			return err
 		}
-		bmp.Or(b, image.Pt(pad+d.x, pad+d.y+off))
+		bmp.Or(b, it.TextOrigin.Add(image.Pt(d.x, d.y+off)).Sub(d.tl.origin()))
 	}
 	if e.Reverse {
 		inv := NewBitmap(bmp.W, bmp.H)
