@@ -211,10 +211,12 @@ func (p *Plan) layoutElement(i int, e *label.Element, opt Options) (*Item, error
 			return nil, err
 		}
 		it.text = tl
-		rw, rh := rotatedSize(tl.w, tl.h, e.Rotation)
-		it.Bounds = image.Rect(x, y, x+rw, y+rh)
+		if !it.PrinterFont { // the printer draws that text itself
+			tl.keepInk() // no ink past the line box is cut (textink.go)
+		}
+		it.Bounds = tl.placed(x, y, e.Rotation)
 		// measure + draw, rotate, ink scan, blit onto a canvas
-		it.cost = tl.cost() + 3*int64(tl.w)*int64(tl.h)
+		it.cost = tl.cost() + 3*int64(it.Bounds.Dx())*int64(it.Bounds.Dy())
 	case label.TypeBarcode:
 		if err := p.layoutBarcode(it, e, x, y); err != nil {
 			return nil, err

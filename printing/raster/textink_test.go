@@ -65,7 +65,7 @@ func TestTallInkOnLabel(t *testing.T) {
 	t.Parallel()
 	requireFiles(t, notoArabic, notoThai)
 	for _, tc := range tallInk {
-		for _, rot := range []int{-1} {
+		for _, rot := range []int{0, 90, 180, 270, -1} {
 			t.Run(fmt.Sprintf("%s/%d", tc.name, rot), func(t *testing.T) {
 				e := label.Element{Type: "text", X: 30, Y: 20, Text: tc.text, Size: 4, Font: tc.font}
 				if rot >= 0 {
