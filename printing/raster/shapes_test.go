@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"strings"
 	"testing"
-
-	"github.com/labelbridge/labelbridge/printing/label"
 )
 
 // TestShapeMaskExact: the row spans shapeMask fills hold exactly the dots
@@ -46,26 +43,5 @@ func TestShapeMaskExact(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// TestPDF417Columns: columns matching the encoder's choice are accepted,
-// others are an error naming the field and the number it would print.
-func TestPDF417Columns(t *testing.T) {
-	el := label.Element{Type: "barcode", Symbology: "pdf417", X: 2, Y: 2, Data: "PDF417 on a warehouse label", Module: 0.375, ECC: "3"}
-	l := &label.Label{Width: 100, Height: 60, Elements: []label.Element{el}}
-	p, err := Layout(context.Background(), l, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols, _ := p.Items[0].Symbol.PDF417Size()
-	l.Elements[0].Columns = cols
-	if _, err := Layout(context.Background(), l, Options{}); err != nil {
-		t.Errorf("columns %d: %v", cols, err)
-	}
-	l.Elements[0].Columns = cols + 1
-	_, err = Layout(context.Background(), l, Options{})
-	if err == nil || !strings.Contains(err.Error(), "elements[0].columns") || !strings.Contains(err.Error(), fmt.Sprintf("set columns to %d", cols)) {
-		t.Errorf("columns %d: error %v", cols+1, err)
 	}
 }

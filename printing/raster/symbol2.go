@@ -9,7 +9,6 @@ import (
 	"github.com/boombuler/barcode/codabar"
 	"github.com/boombuler/barcode/datamatrix"
 	"github.com/boombuler/barcode/ean"
-	"github.com/boombuler/barcode/pdf417"
 	"github.com/boombuler/barcode/qr"
 	"github.com/boombuler/barcode/twooffive"
 
@@ -18,15 +17,17 @@ import (
 
 // SymbolOptions are a barcode's v2 options.
 type SymbolOptions struct {
-	ECC int // from label.ParseECC
+	ECC     int // from label.ParseECC
+	Columns int // PDF417 data columns (1–30); 0: chosen for a 3:1 shape
 }
 
-// PDF417RowModules is the height of one PDF417 row in modules, as
-// github.com/boombuler/barcode/pdf417 draws it (and as we ask printers for).
+// PDF417RowModules is the height of one PDF417 row in modules, as our
+// encoder (pdf417.go) draws it and as we ask printers for.
 const PDF417RowModules = 2
 
 // encodeV2 encodes the v2 symbologies with github.com/boombuler/barcode
-// (UPC-E with our own small encoder: boombuler has none). ok is false for
+// (UPC-E and PDF417 with our own encoders: boombuler has no UPC-E, and its
+// PDF417 cannot be asked for columns). ok is false for
 // symbologies it does not handle.
 func encodeV2(symbology, data string, opt SymbolOptions) (s *Symbol, ok bool, err error) {
 	var (
@@ -62,7 +63,7 @@ func encodeV2(symbology, data string, opt SymbolOptions) (s *Symbol, ok bool, er
 	case label.Codabar:
 		bc, err = codabar.Encode(data)
 	case label.PDF417:
-		bc, err = pdf417.Encode(data, byte(opt.ECC))
+		bc, err = encodePDF417(data, opt.Columns, opt.ECC) // pdf417.go
 		hri = ""
 	case label.Aztec:
 		bc, err = aztec.Encode([]byte(data), opt.ECC, aztec.DEFAULT_LAYERS)
@@ -137,18 +138,17 @@ func encodeUPCE(data string) (barcode.Barcode, error) {
 	return bitsBarcode(bits), nil
 }
 
-// checkColumns refuses a PDF417 "columns" the symbol does not have:
-// github.com/boombuler/barcode/pdf417 chooses the columns itself (for a
-// symbol about three times as wide as tall) and has no way to ask for
-// others, so a different request is an error naming the field and the
-// number it would print, never silently ignored.
+// checkColumns makes a PDF417 symbol in the columns the element asks for
+// (layout.go encodes it first with the error correction level alone); data
+// that cannot fit in them is an error naming the columns.
 func checkColumns(it *Item, e *label.Element) error {
 	if e.Symbology != label.PDF417 || e.Columns == 0 {
 		return nil
 	}
-	if cols, _ := it.Symbol.PDF417Size(); cols != e.Columns {
-		return label.Errorf(label.ReasonInvalid, it.Field("columns"),
-			"this data makes a PDF417 symbol of %d columns (the encoder chooses them for a 3:1 shape and cannot make %d); set columns to %d or leave it out", cols, e.Columns, cols)
+	sym, err := EncodeSymbolWith(e.Symbology, it.Data, SymbolOptions{ECC: it.ECC, Columns: e.Columns})
+	if err != nil {
+		return &label.Error{Code: label.ReasonInvalid, Field: it.Field("columns"), Msg: "cannot be encoded", Err: err}
 	}
+	it.Symbol = sym
 	return nil
 }
