@@ -8,9 +8,9 @@ import (
 	"image"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/labelbridge/labelbridge/internal/cachedir"
 
 	"github.com/klippa-app/go-pdfium"
 	"github.com/klippa-app/go-pdfium/enums"
@@ -44,10 +44,8 @@ func enginePool() (pdfium.Pool, error) {
 		cfg := wazero.NewRuntimeConfig().
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
 			WithMemoryLimitPages(MaxEngineMemory / 65536)
-		if dir, err := os.UserCacheDir(); err == nil {
-			if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "labelbridge", "wazero")); err == nil {
-				cfg = cfg.WithCompilationCache(cache)
-			}
+		if cache, err := wazero.NewCompilationCacheWithDir(cachedir.Dir("wazero")); err == nil {
+			cfg = cfg.WithCompilationCache(cache)
 		}
 		engine.pool, engine.err = webassembly.Init(webassembly.Config{
 			MinIdle: 0, MaxIdle: 1, MaxTotal: 1, ReuseWorkers: true,

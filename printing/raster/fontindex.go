@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/labelbridge/labelbridge/internal/cachedir"
+
 	gtfont "github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/fontscan"
 )
@@ -41,10 +43,7 @@ func FontCacheDir() string {
 	if fontCacheDir.dir != "" {
 		return fontCacheDir.dir
 	}
-	if dir, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(dir, "labelbridge", "fonts")
-	}
-	return filepath.Join(os.TempDir(), "labelbridge-fonts")
+	return cachedir.Dir("fonts")
 }
 
 // writableDir reports whether dir exists (created if need be) and takes a

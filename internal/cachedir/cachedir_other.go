@@ -1,0 +1,5 @@
+//go:build !windows && !darwin
+
+package cachedir
+
+func productPath() []string { return []string{"labelbridge"} }

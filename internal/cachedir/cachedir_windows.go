@@ -1,0 +1,3 @@
+package cachedir
+
+func productPath() []string { return []string{"Labelbridge", "cache"} }
