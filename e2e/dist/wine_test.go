@@ -108,7 +108,7 @@ func TestWineNSIS(t *testing.T) {
 		t.Fatalf("after the upgrade want one new labelbridge.exe, got %v (before %v)", second, first)
 	}
 	dataDir := filepath.Join(user, "AppData", "Local", "Labelbridge")
-	waitFile(t, filepath.Join(dataDir, "jobs.db"), 90*time.Second) // wine is slow on a loaded machine
+	waitFile(t, filepath.Join(dataDir, "jobs.db"), 30*time.Second)
 
 	// Silent uninstall keeps the job history; /PURGE removes it.
 	if out, err := wine(t, nil, filepath.Join(instDir, "uninstall.exe"), "/S"); err != nil {
