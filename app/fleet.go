@@ -68,6 +68,11 @@ func (a *agent) startFleet() {
 		Enabled: f.On(), Logger: a.log, OnChange: fc.Changed,
 	}
 	if os.Getenv(fleetCrashEnv) == "1" {
+		// Printing stays paused, so the stored job is not in flight when the
+		// process dies: the test then sees the broker's redelivery alone (a
+		// job in flight at a crash is sent again by design; e2e/agent's
+		// kill -9 test covers that window).
+		a.spooler.SetPaused(true)
 		opt.BeforeAck = func(j printing.Job) {
 			a.log.Warn("test hook: stopping hard after storing a fleet job, before its PUBACK", "job", j.ID)
 			crashNow()
