@@ -16,6 +16,9 @@ const (
 	ErrReasonNotAllowed      = "not_allowed"
 	ErrReasonUnavailable     = "unavailable"
 	ErrReasonStoreFailed     = "store_failed"
+	// ErrReasonLanguageMismatch: raw data in one printer language sent to a
+	// printer that speaks another.
+	ErrReasonLanguageMismatch = "language_mismatch"
 	// ErrReasonTooComplex: a request is within the size limits but would
 	// cost more work (dots drawn, decoded pixels, batch entries) than its
 	// budget allows; the message names what was too big.

@@ -152,7 +152,7 @@ func (s *Spooler) prepare(ctx context.Context, req Request) (Job, []byte, []byte
 			return Job{}, nil, nil, nil, nil, errorf(ErrReasonInvalidParams, "raw: no data")
 		}
 		if lang != "" && printer.Language != "" && printer.Connection != ConnVirtual && lang != printer.Language {
-			return Job{}, nil, nil, nil, nil, errorf("language_mismatch", "raw data is %s but printer %q speaks %s", lang, id, printer.Language)
+			return Job{}, nil, nil, nil, nil, errorf(ErrReasonLanguageMismatch, "raw data is %s but printer %q speaks %s", lang, id, printer.Language)
 		}
 		if len(req.Raw)*copies > s.opt.MaxJobBytes {
 			return Job{}, nil, nil, nil, nil, errorf(ErrReasonPayloadTooLarge, "job is %d bytes (%d copies), over the limit of %d bytes", len(req.Raw)*copies, copies, s.opt.MaxJobBytes)
