@@ -105,7 +105,7 @@ func writeCount(out *strings.Builder, n int) {
 // CRC-16/XMODEM of the base64 text in four upper-case hex digits.
 func Z64(b *raster.Bitmap) string {
 	var zbuf bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&zbuf, zlib.BestCompression)
+	zw, _ := zlib.NewWriterLevel(&zbuf, zlib.DefaultCompression)
 	_, _ = zw.Write(b.Pix)
 	_ = zw.Close()
 	b64 := base64.StdEncoding.EncodeToString(zbuf.Bytes())
