@@ -16,8 +16,8 @@ import (
 // glyph's outline filled with a colour from the CPAL table's first palette
 // (index 0xFFFF: the text colour, black). The layers are painted in order
 // onto the colour canvas, which is dithered on its luminance like CBDT
-// bitmaps. COLR v1 paint graphs (gradients, transforms) are not drawn:
-// such glyphs fall back to their plain outline.
+// bitmaps. COLR v1 paint graphs (gradients, transforms) are painted by
+// colrv1.go.
 
 // foregroundPalette is the palette index meaning "the text colour".
 const foregroundPalette = 0xFFFF
@@ -27,7 +27,7 @@ func colrLayers(f *Face, id gtfont.GID) (tables.PaintColrLayersResolved, bool) {
 	if !f.colour || f.gt == nil || f.gt.COLR == nil || id > 0xFFFF {
 		return nil, false
 	}
-	p, ok := f.gt.COLR.Search(tables.GlyphID(id))
+	p, ok := colrSearch(f.gt.COLR, uint16(id))
 	if !ok {
 		return nil, false
 	}
@@ -35,11 +35,12 @@ func colrLayers(f *Face, id gtfont.GID) (tables.PaintColrLayersResolved, bool) {
 	return layers, ok && len(layers) > 0
 }
 
-// colrBounds returns the union of the ink bounds of glyph id's COLR layers.
+// colrBounds returns the union of the ink bounds of glyph id's COLR v0
+// layers, or its COLR v1 paint's bounds (colrV1Bounds).
 func colrBounds(f *Face, buf *sfnt.Buffer, id gtfont.GID, scale fixed.Int26_6) (fixed.Rectangle26_6, bool) {
 	layers, ok := colrLayers(f, id)
 	if !ok {
-		return fixed.Rectangle26_6{}, false
+		return colrV1Bounds(f, buf, id, scale)
 	}
 	var u fixed.Rectangle26_6
 	for _, l := range layers {

@@ -42,6 +42,21 @@ func colrTestFont(t *testing.T, r, g, b byte) string {
 		return int(x)
 	}
 	h, i := gid('H'), gid('I')
+	tabs := goRegularTables()
+	// cmap: one format 12 subtable (Windows, UCS-4), U+2B50 → 'H'.
+	tabs["cmap"] = cmap12([3]int{0x2B50, 0x2B50, h})
+	// COLR v0: base 'H' = layers ('H', palette 0), ('I', foreground).
+	colr := be(nil, 0, 1, 0, 14, 0, 20, 2)
+	colr = be(colr, h, 0, 2)
+	colr = be(colr, h, 0, i, foregroundPalette)
+	tabs["COLR"] = colr
+	// CPAL v0: one palette of one colour (BGRA).
+	tabs["CPAL"] = append(be(nil, 0, 1, 1, 1, 0, 14, 0), b, g, r, 255)
+	return writeFont(t, tabs, "colr.ttf")
+}
+
+// goRegularTables returns Go Regular's tables by tag.
+func goRegularTables() map[string][]byte {
 	tabs := map[string][]byte{}
 	src := goregular.TTF
 	n := int(binary.BigEndian.Uint16(src[4:]))
@@ -50,19 +65,24 @@ func colrTestFont(t *testing.T, r, g, b byte) string {
 		off, ln := binary.BigEndian.Uint32(rec[8:]), binary.BigEndian.Uint32(rec[12:])
 		tabs[string(rec[:4])] = src[off : off+ln]
 	}
-	// cmap: one format 12 subtable (Windows, UCS-4), U+2B50 → 'H'.
-	cmap := be(nil, 0, 1, 3, 10, 0, 12)
-	cmap = be(cmap, 12, 0, 0, 28, 0, 0, 0, 1)
-	cmap = be(cmap, 0, 0x2B50, 0, 0x2B50, 0, h)
-	tabs["cmap"] = cmap
-	// COLR v0: base 'H' = layers ('H', palette 0), ('I', foreground).
-	colr := be(nil, 0, 1, 0, 14, 0, 20, 2)
-	colr = be(colr, h, 0, 2)
-	colr = be(colr, h, 0, i, foregroundPalette)
-	tabs["COLR"] = colr
-	// CPAL v0: one palette of one colour (BGRA).
-	tabs["CPAL"] = append(be(nil, 0, 1, 1, 1, 0, 14, 0), b, g, r, 255)
+	return tabs
+}
 
+// cmap12 returns a cmap of one format 12 subtable (Windows, UCS-4) mapping
+// the groups' character ranges [first, last] to glyphs from gid on.
+func cmap12(groups ...[3]int) []byte {
+	cmap := be(nil, 0, 1, 3, 10, 0, 12)
+	cmap = be(cmap, 12, 0, 0, 16+12*len(groups), 0, 0, 0, len(groups))
+	for _, g := range groups {
+		cmap = be(cmap, 0, g[0], 0, g[1], 0, g[2])
+	}
+	return cmap
+}
+
+// writeFont writes a TrueType font of tables tabs into the test's
+// temporary directory and returns its path.
+func writeFont(t testing.TB, tabs map[string][]byte, name string) string {
+	t.Helper()
 	tags := make([]string, 0, len(tabs))
 	for tag := range tabs {
 		tags = append(tags, tag)
@@ -82,7 +102,7 @@ func colrTestFont(t *testing.T, r, g, b byte) string {
 			body = append(body, 0)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "colr.ttf")
+	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, append(out, body...), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 // x/image/font/opentype's Face.Glyph does for a rune (same segments, same
 // sub-pixel bias, same rasteriser) into an alpha canvas that is then
 // thresholded at 50%; colour glyphs (CBDT/sbix bitmaps scaled, COLR v0
-// layers painted in their palette colours, colr.go) go onto a white RGBA
-// canvas that is dithered like an image.
+// layers painted in their palette colours, colr.go, COLR v1 paint graphs,
+// colrv1.go) go onto a white RGBA canvas that is dithered like an image.
 type glyphDrawer struct {
 	alpha  *image.Alpha
 	colour *image.RGBA // nil until a colour glyph is drawn
@@ -69,6 +69,9 @@ func colourExtents(f *Face, id gtfont.GID, scale fixed.Int26_6) (fixed.Rectangle
 
 // draw draws glyph id of f at scale with its origin at dot.
 func (d *glyphDrawer) draw(f *Face, id gtfont.GID, scale fixed.Int26_6, dot fixed.Point26_6) {
+	if v1, err := d.drawColrV1(f, id, scale, dot); v1 && err == nil {
+		return // a refused COLR v1 graph falls back to the outline
+	}
 	if layers, ok := colrLayers(f, id); ok {
 		d.drawLayers(f, layers, scale, dot)
 		return
