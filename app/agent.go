@@ -75,7 +75,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	if err != nil {
 		return nil, err
 	}
-	warmFonts()
+	warmFonts(cfg.Fonts)
 	closeListeners := func() {
 		for _, l := range listeners {
 			_ = l.Close()

@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -49,12 +49,12 @@ func freePort(t *testing.T) int {
 
 // env is one isolated Labelbridge home and port.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	home string
 	port int
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	return &env{t: t, home: t.TempDir(), port: freePort(t)}
 }
 
@@ -106,8 +106,14 @@ func (l *lockedBuffer) String() string {
 // start runs serve and returns once it logs that it is listening.
 func (e *env) start() *agentProc {
 	e.t.Helper()
+	return e.startWith()
+}
+
+// startWith is start with extra environment variables.
+func (e *env) startWith(extraEnv ...string) *agentProc {
+	e.t.Helper()
 	cmd := exec.Command(binary, "serve")
-	cmd.Env = e.environ()
+	cmd.Env = e.environ(extraEnv...)
 	pr, pw := io.Pipe()
 	buf := &lockedBuffer{}
 	cmd.Stderr = io.MultiWriter(pw, buf)
