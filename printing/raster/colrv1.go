@@ -511,13 +511,44 @@ func (p *colrPainter) rect(c *clip) image.Rectangle {
 	return c.r
 }
 
-// pathClip rasterises a path (drawn by fn, in surface pixels, within
-// bounds b) into a clip intersected with parent.
-func (p *colrPainter) pathClip(b fbox, parent *clip, fn func(move, line func(x, y float64), quad func(x1, y1, x2, y2 float64), cube func(x1, y1, x2, y2, x3, y3 float64))) (*clip, error) {
+// path is an outline mapped to surface pixels: its segments' operations
+// and their points in order.
+type path struct {
+	ops []sfnt.SegmentOp
+	pts [][2]float64
+}
+
+// guardBand is how far outside the surface (in surface sizes) points are
+// kept: x/image/vector walks every row and column a segment spans, so a
+// point 10⁹ pixels away (a malicious transform) would take seconds. Points
+// beyond are clamped to it, which keeps axis-aligned shapes exact.
+const guardBand = 4
+
+// pathClip rasterises pa into a clip intersected with parent, charging
+// the rows and columns its segments span.
+func (p *colrPainter) pathClip(pa path, parent *clip) (*clip, error) {
+	g := float64(guardBand*max(p.w, p.h) + 64)
+	var b fbox
+	cost := 0.0
+	for i, q := range pa.pts {
+		x, y := q[0], q[1]
+		if x != x || y != y {
+			x, y = 0, 0
+		}
+		x, y = max(-g, min(float64(p.w)+g, x)), max(-g, min(float64(p.h)+g, y))
+		pa.pts[i] = [2]float64{x, y}
+		b.add(x, y)
+		if i > 0 {
+			cost += 2 + math.Abs(x-pa.pts[i-1][0]) + math.Abs(y-pa.pts[i-1][1])
+		}
+	}
+	if err := p.charge(int(cost)); err != nil {
+		return nil, err
+	}
 	if !b.ok {
 		return &clip{}, nil
 	}
-	fl := func(v float64) int { return int(max(-1, min(float64(p.w+p.h+1), math.Floor(v)))) }
+	fl := func(v float64) int { return int(math.Floor(v)) }
 	r := image.Rect(fl(b.x0), fl(b.y0), fl(b.x1)+1, fl(b.y1)+1).Intersect(p.rect(parent))
 	if r.Empty() {
 		return &clip{}, nil
@@ -528,20 +559,26 @@ func (p *colrPainter) pathClip(b fbox, parent *clip, fn func(move, line func(x, 
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
 	p.rast.Reset(r.Dx(), r.Dy())
 	p.rast.DrawOp = draw.Src
-	pt := func(x, y float64) (float32, float32) { return float32(x - ox), float32(y - oy) }
-	fn(func(x, y float64) { p.rast.MoveTo(pt(x, y)) },
-		func(x, y float64) { p.rast.LineTo(pt(x, y)) },
-		func(x1, y1, x2, y2 float64) {
-			ax, ay := pt(x1, y1)
-			bx, by := pt(x2, y2)
+	pt := func(i int) (float32, float32) { return float32(pa.pts[i][0] - ox), float32(pa.pts[i][1] - oy) }
+	i := 0
+	for _, op := range pa.ops {
+		switch op {
+		case sfnt.SegmentOpMoveTo:
+			p.rast.MoveTo(pt(i))
+		case sfnt.SegmentOpLineTo:
+			p.rast.LineTo(pt(i))
+		case sfnt.SegmentOpQuadTo:
+			ax, ay := pt(i)
+			bx, by := pt(i + 1)
 			p.rast.QuadTo(ax, ay, bx, by)
-		},
-		func(x1, y1, x2, y2, x3, y3 float64) {
-			ax, ay := pt(x1, y1)
-			bx, by := pt(x2, y2)
-			cx, cy := pt(x3, y3)
+		case sfnt.SegmentOpCubeTo:
+			ax, ay := pt(i)
+			bx, by := pt(i + 1)
+			cx, cy := pt(i + 2)
 			p.rast.CubeTo(ax, ay, bx, by, cx, cy)
-		})
+		}
+		i += segArgs(op)
+	}
 	n := r.Dx() * r.Dy()
 	if cap(p.acc.Pix) < n {
 		p.acc.Pix = make([]uint8, n)
@@ -561,45 +598,25 @@ func (p *colrPainter) pathClip(b fbox, parent *clip, fn func(move, line func(x, 
 // glyphClip is the clip of glyph gid's outline under t.
 func (p *colrPainter) glyphClip(gid uint16, t affine, parent *clip) (*clip, error) {
 	segs := unitOutline(p.f, p.buf, gid)
-	var b fbox
-	pts := make([][2]float64, 0, 3*len(segs))
+	pa := path{ops: make([]sfnt.SegmentOp, 0, len(segs)), pts: make([][2]float64, 0, 3*len(segs))}
 	for _, s := range segs {
+		pa.ops = append(pa.ops, s.Op)
 		for _, a := range s.Args[:segArgs(s.Op)] {
 			x, y := t.apply(float64(a.X)/64, -float64(a.Y)/64)
-			b.add(x, y)
-			pts = append(pts, [2]float64{x, y})
+			pa.pts = append(pa.pts, [2]float64{x, y})
 		}
 	}
-	return p.pathClip(b, parent, func(move, line func(x, y float64), quad func(x1, y1, x2, y2 float64), cube func(x1, y1, x2, y2, x3, y3 float64)) {
-		i := 0
-		for _, s := range segs {
-			q := pts[i:]
-			switch s.Op {
-			case sfnt.SegmentOpMoveTo:
-				move(q[0][0], q[0][1])
-			case sfnt.SegmentOpLineTo:
-				line(q[0][0], q[0][1])
-			case sfnt.SegmentOpQuadTo:
-				quad(q[0][0], q[0][1], q[1][0], q[1][1])
-			case sfnt.SegmentOpCubeTo:
-				cube(q[0][0], q[0][1], q[1][0], q[1][1], q[2][0], q[2][1])
-			}
-			i += segArgs(s.Op)
-		}
-	})
+	return p.pathClip(pa, parent)
 }
 
 // boxClip is the clip of the rectangle (x0, y0)–(x1, y1) under t.
 func (p *colrPainter) boxClip(t affine, x0, y0, x1, y1 float64, parent *clip) (*clip, error) {
-	var b fbox
-	b.addRect(t, x0, y0, x1, y1)
-	return p.pathClip(b, parent, func(move, line func(x, y float64), _ func(x1, y1, x2, y2 float64), _ func(x1, y1, x2, y2, x3, y3 float64)) {
-		move(t.apply(x0, y0))
-		line(t.apply(x1, y0))
-		line(t.apply(x1, y1))
-		line(t.apply(x0, y1))
-		line(t.apply(x0, y0))
-	})
+	pa := path{ops: []sfnt.SegmentOp{sfnt.SegmentOpMoveTo, sfnt.SegmentOpLineTo, sfnt.SegmentOpLineTo, sfnt.SegmentOpLineTo, sfnt.SegmentOpLineTo}}
+	for _, q := range [5][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}} {
+		x, y := t.apply(q[0], q[1])
+		pa.pts = append(pa.pts, [2]float64{x, y})
+	}
+	return p.pathClip(pa, parent)
 }
 
 // paintGlyphRoot paints colour glyph gid (paint root) within its clip box.

@@ -28,6 +28,9 @@ import (
 //	U+2B1C 'E': 255 layers of 'F', 255 layers of 'G'… (65,025+ paints).
 //	U+2B1D 'K': 40 nested translations.
 //	U+2B1E 'L': 100 layers of ■ in black (100× its area of work).
+//	'N' (no character): ■ centred on the origin under three transforms
+//	            scaling by 30,000 and skewing: its corners 10¹³ units
+//	            away, all around.
 //	U+2B1F 'M': a composite: ■ filled with a sweep gradient around I's
 //	            stem, black at 0° to white at 360° (source), source-in I
 //	            (backdrop): the sweep where both are.
@@ -68,6 +71,13 @@ func translateP(dx, dy int, paint []byte) []byte {
 }
 func rotateAroundP(turns float64, cx, cy int, paint []byte) []byte {
 	return withKids(be([]byte{26, 0, 0, 0}, f2(turns*2), cx, cy), []int{1}, paint)
+}
+func transformP(paint []byte, xx, yx, xy, yy, dx, dy float64) []byte {
+	var m []byte
+	for _, v := range []float64{xx, yx, xy, yy, dx, dy} {
+		m = u32(m, int(int32(math.Round(v*65536))))
+	}
+	return withKids([]byte{12, 0, 0, 0, 0, 0, 0}, []int{1, 4}, paint, m)
 }
 func compositeP(src []byte, mode tables.CompositeMode, backdrop []byte) []byte {
 	return withKids([]byte{32, 0, 0, 0, byte(mode), 0, 0, 0}, []int{1, 5}, src, backdrop)
@@ -136,7 +146,7 @@ func colrV1Table(base map[int][]byte, layers [][]byte, clips [][5]int) []byte {
 
 // colrV1Glyphs are the test font's glyph ids.
 type colrV1Glyphs struct {
-	square, bar, A, B, C, D, E, F, G, H, K, L, M int
+	square, bar, A, B, C, D, E, F, G, H, K, L, M, N int
 }
 
 func goGlyphs(t testing.TB) colrV1Glyphs {
@@ -154,7 +164,7 @@ func goGlyphs(t testing.TB) colrV1Glyphs {
 		return int(x)
 	}
 	return colrV1Glyphs{square: gid('■'), bar: gid('I'), A: gid('A'), B: gid('B'), C: gid('C'), D: gid('D'),
-		E: gid('E'), F: gid('F'), G: gid('G'), H: gid('H'), K: gid('K'), L: gid('L'), M: gid('M')}
+		E: gid('E'), F: gid('F'), G: gid('G'), H: gid('H'), K: gid('K'), L: gid('L'), M: gid('M'), N: gid('N')}
 }
 
 // colrV1TestTable returns the test font's COLR table.
@@ -180,6 +190,11 @@ func colrV1TestTable(g colrV1Glyphs) []byte {
 		deep = translateP(1, 0, deep)
 	}
 	base[g.K] = deep
+	far := translateP(-cx, -cy, glyphP(g.square, solid(0, 1)))
+	for range 3 {
+		far = transformP(far, 30000, 0.5, -0.5, 30000, 0, 0)
+	}
+	base[g.N] = far
 	// I is x 124–693, y 0–1480: centred on ■'s centre, then turned.
 	bar := rotateAroundP(0.25, cx, cy, translateP(cx-(124+693)/2, cy-1480/2, glyphP(g.bar, solid(foregroundPalette, 1))))
 	layers := [][]byte{
@@ -480,6 +495,58 @@ func TestColourLineExtend(t *testing.T) {
 		g, a := line(c.extend).at(c.t)
 		if math.Abs(float64(g-c.want)) > 1e-6 || (a != 1 && !math.IsNaN(c.t)) {
 			t.Errorf("extend %d at %v: grey %v alpha %v, want %v", c.extend, c.t, g, a, c.want)
+		}
+	}
+}
+
+// TestCOLRv1FarTransform: an outline transformed 10¹³ units away is
+// clamped near the surface rather than walked row by row (which the work
+// limit would refuse).
+func TestCOLRv1FarTransform(t *testing.T) {
+	t.Parallel()
+	f := colrV1Face(t)
+	d := &glyphDrawer{alpha: image.NewAlpha(image.Rect(0, 0, 300, 300))}
+	v1, err := d.drawColrV1(f, gtfont.GID(goGlyphs(t).N), fixed.I(100), fixed.P(20, 150))
+	if !v1 || err != nil {
+		t.Fatalf("drawColrV1: v1 %v, err %v; want it painted", v1, err)
+	}
+	for _, p := range []image.Point{{0, 0}, {20, 150}, {299, 299}} {
+		if l := luma(d, p.X, p.Y); l > 0.01 {
+			t.Errorf("luma %.2f at %v, want black: the square covers everything", l, p)
+		}
+	}
+}
+
+// TestCOLRv1Transforms: the transform paints map points as the spec's
+// matrices do (y up, angles counter-clockwise).
+func TestCOLRv1Transforms(t *testing.T) {
+	t.Parallel()
+	child := tables.PaintSolid{}
+	cases := []struct {
+		name   string
+		p      tables.PaintTable
+		x, y   float64
+		wx, wy float64
+	}{
+		{"rotate 90°", tables.PaintRotate{Paint: child, Angle: 1 << 13}, 1, 0, 0, 1},
+		{"rotate 90° about (10, 0)", tables.PaintRotateAroundCenter{Paint: child, Angle: 1 << 13, CenterX: 10}, 11, 0, 10, 1},
+		{"skew x 45°: up leans left", tables.PaintSkew{Paint: child, XSkewAngle: 1 << 12}, 0, 1, -1, 1},
+		{"skew y 45°: right rises", tables.PaintSkew{Paint: child, YSkewAngle: 1 << 12}, 1, 0, 1, 1},
+		{"skew x 45° about (0, 2)", tables.PaintSkewAroundCenter{Paint: child, XSkewAngle: 1 << 12, CenterY: 2}, 0, 2, 0, 2},
+		{"scale 2, 0.5", tables.PaintScale{Paint: child, ScaleX: 1<<15 - 1, ScaleY: 1 << 13}, 1, 2, 2, 1},
+		{"scale 0.5 about (4, 4)", tables.PaintScaleUniformAroundCenter{Paint: child, Scale: 1 << 13, CenterX: 4, CenterY: 4}, 0, 0, 2, 2},
+		{"translate", tables.PaintVarTranslate{Paint: child, Dx: 3, Dy: -2}, 1, 1, 4, -1},
+		{"affine", tables.PaintTransform{Paint: child, Transform: tables.Affine2x3{Xx: 0, Yx: 1, Xy: -1, Yy: 0, Dx: 5, Dy: 0}}, 1, 0, 5, 1},
+	}
+	for _, c := range cases {
+		tr, got, ok := transformOf(c.p)
+		if !ok || got != child {
+			t.Errorf("%s: not a transform of its child", c.name)
+			continue
+		}
+		x, y := tr.apply(c.x, c.y)
+		if math.Abs(x-c.wx) > 1e-3 || math.Abs(y-c.wy) > 1e-3 {
+			t.Errorf("%s: (%v, %v) → (%.3f, %.3f), want (%v, %v)", c.name, c.x, c.y, x, y, c.wx, c.wy)
 		}
 	}
 }
