@@ -4,7 +4,9 @@ import (
 	"image"
 	"math"
 	"strings"
+	"unicode"
 
+	"github.com/go-text/typesetting/segmenter"
 	"golang.org/x/image/math/fixed"
 
 	"github.com/labelbridge/labelbridge/printing/label"
@@ -122,10 +124,40 @@ const noLineStart = ".,;:!?)]}%'\"、。，．：；！？）」』】〉》…�
 
 func breakableSpace(r rune) bool { return r == ' ' || r == '\u3000' }
 
+// wordBreaks marks the runes before which a line may start in word mode:
+// where Unicode's line-breaking rules (UAX #14, go-text's segmenter) allow
+// a break — after spaces, after hyphens and dashes, between CJK ideographs,
+// never before closing punctuation — except inside a Korean word: between
+// two letters or digits one of which is Hangul (printed Korean breaks
+// between words, like CSS's word-break: keep-all).
+func wordBreaks(rs []rune) []bool {
+	out := make([]bool, len(rs)+1)
+	var seg segmenter.Segmenter
+	seg.Init(rs)
+	for it := seg.LineIterator(); it.Next(); {
+		out[it.Line().Offset] = true
+	}
+	out[0] = false
+	for i := 1; i < len(rs); i++ {
+		a, b := rs[i-1], rs[i]
+		if out[i] && wordRune(a) && wordRune(b) && (unicode.Is(unicode.Hangul, a) || unicode.Is(unicode.Hangul, b)) {
+			out[i] = false
+		}
+	}
+	return out
+}
+
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
 // wrapParagraph splits one paragraph into lines no wider than width
-// (word: at spaces, inside a word only when it is longer than the line;
-// char: anywhere but before closing punctuation or a combining mark).
+// (word: where wordBreaks allows, inside a word only when it is longer
+// than the line; char: anywhere but before closing punctuation or a
+// combining mark).
 func wrapParagraph(rs []rune, adv []fixed.Int26_6, width fixed.Int26_6, mode string) []boxLine {
+	var breaks []bool
+	if mode == label.WrapWord {
+		breaks = wordBreaks(rs)
+	}
 	var out []boxLine
 	start := 0
 	for start < len(rs) {
@@ -136,22 +168,20 @@ func wrapParagraph(rs []rune, adv []fixed.Int26_6, width fixed.Int26_6, mode str
 			break
 		}
 		x := fixed.Int26_6(0)
-		lastSpace := -1
+		lastBreak := -1
 		end := len(rs)
 		for i := start; i < len(rs); i++ {
 			r := rs[i]
-			if breakableSpace(r) {
-				lastSpace = i
-				x += adv[i]
-				continue
+			if breaks != nil && i > start && breaks[i] {
+				lastBreak = i
 			}
 			x += adv[i]
-			if x <= width || i == start {
-				continue
+			if breakableSpace(r) || x <= width || i == start {
+				continue // spaces at a line's end may overhang it
 			}
 			switch {
-			case mode == label.WrapWord && lastSpace > start:
-				end = lastSpace
+			case lastBreak > start:
+				end = lastBreak
 			default:
 				end = i
 				for end > start+1 && (strings.ContainsRune(noLineStart, rs[end]) || continuesCluster(rs[end]) || rs[end-1] == 0x200D) {
