@@ -75,7 +75,7 @@ func startAgent(cfg *config.Loaded, log *slog.Logger, opt agentOptions) (*agent,
 	if err != nil {
 		return nil, err
 	}
-	warmFonts(cfg.Fonts)
+	warmFonts()
 	closeListeners := func() {
 		for _, l := range listeners {
 			_ = l.Close()

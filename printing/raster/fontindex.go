@@ -74,19 +74,9 @@ type sysFonts struct {
 	byStem map[string]string // normalised stem → path
 }
 
-// WarmFonts loads the font index and parses the faces that text without a
-// font name starts from (regular and bold, for Latin and for Hangul, with
-// fontPaths configured), so the first label finds them ready. The agent
-// calls it in the background as it starts.
-func WarmFonts(fontPaths []string) {
-	systemIndex()
-	fs := NewFontSet("", fontPaths)
-	for _, r := range []rune{'A', '가'} {
-		if f := fs.FaceFor(r); f != nil {
-			boldFace(f)
-		}
-	}
-}
+// WarmFonts loads the font index now (the agent calls it at start, so the
+// first label does not wait for it).
+func WarmFonts() { systemIndex() }
 
 var systemIndex = sync.OnceValue(func() *sysFonts {
 	idx := &sysFonts{byName: map[string]string{}, byStem: map[string]string{}}
