@@ -74,7 +74,7 @@ func cmap12(groups ...[3]int) []byte {
 	cmap := be(nil, 0, 1, 3, 10, 0, 12)
 	cmap = be(cmap, 12, 0, 0, 16+12*len(groups), 0, 0, 0, len(groups))
 	for _, g := range groups {
-		cmap = be(cmap, 0, g[0], 0, g[1], 0, g[2])
+		cmap = be(cmap, g[0]>>16, g[0], g[1]>>16, g[1], 0, g[2])
 	}
 	return cmap
 }

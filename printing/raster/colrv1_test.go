@@ -28,6 +28,12 @@ import (
 //	U+2B1C 'E': 255 layers of 'F', 255 layers of 'G'… (65,025+ paints).
 //	U+2B1D 'K': 40 nested translations.
 //	U+2B1E 'L': 100 layers of ■ in black (100× its area of work).
+//	U+1F7E0–U+1F7E3 'O'–'R': compared with Skia's rendering
+//	            (colrv1_ref_test.go): a skewed, angled, repeating red→blue
+//	            linear gradient; a two-circle radial gradient reflected;
+//	            a multiply composite of a linear
+//	            and a repeating sweep gradient; 'A' scaled about a centre
+//	            under a translucent red ●.
 //	'N' (no character): ■ centred on the origin under three transforms
 //	            scaling by 30,000 and skewing: its corners 10¹³ units
 //	            away, all around.
@@ -78,6 +84,12 @@ func transformP(paint []byte, xx, yx, xy, yy, dx, dy float64) []byte {
 		m = u32(m, int(int32(math.Round(v*65536))))
 	}
 	return withKids([]byte{12, 0, 0, 0, 0, 0, 0}, []int{1, 4}, paint, m)
+}
+func skewAroundP(xDeg, yDeg float64, cx, cy int, paint []byte) []byte {
+	return withKids(be([]byte{30, 0, 0, 0}, f2(xDeg/180), f2(yDeg/180), cx, cy), []int{1}, paint)
+}
+func scaleAroundP(sx, sy float64, cx, cy int, paint []byte) []byte {
+	return withKids(be([]byte{18, 0, 0, 0}, f2(sx), f2(sy), cx, cy), []int{1}, paint)
 }
 func compositeP(src []byte, mode tables.CompositeMode, backdrop []byte) []byte {
 	return withKids([]byte{32, 0, 0, 0, byte(mode), 0, 0, 0}, []int{1, 5}, src, backdrop)
@@ -146,7 +158,7 @@ func colrV1Table(base map[int][]byte, layers [][]byte, clips [][5]int) []byte {
 
 // colrV1Glyphs are the test font's glyph ids.
 type colrV1Glyphs struct {
-	square, bar, A, B, C, D, E, F, G, H, K, L, M, N int
+	square, bar, dot, A, B, C, D, E, F, G, H, K, L, M, N, O, P, Q, R int
 }
 
 func goGlyphs(t testing.TB) colrV1Glyphs {
@@ -164,7 +176,8 @@ func goGlyphs(t testing.TB) colrV1Glyphs {
 		return int(x)
 	}
 	return colrV1Glyphs{square: gid('■'), bar: gid('I'), A: gid('A'), B: gid('B'), C: gid('C'), D: gid('D'),
-		E: gid('E'), F: gid('F'), G: gid('G'), H: gid('H'), K: gid('K'), L: gid('L'), M: gid('M'), N: gid('N')}
+		E: gid('E'), F: gid('F'), G: gid('G'), H: gid('H'), K: gid('K'), L: gid('L'), M: gid('M'), N: gid('N'),
+		dot: gid('●'), O: gid('O'), P: gid('P'), Q: gid('Q'), R: gid('R')}
 }
 
 // colrV1TestTable returns the test font's COLR table.
@@ -209,6 +222,20 @@ func colrV1TestTable(g colrV1Glyphs) []byte {
 			layers = append(layers, l.paint)
 		}
 	}
+	// The glyphs compared with Skia (colrv1_ref_test.go).
+	const red, blue, grey = 2, 3, 4
+	base[g.O] = skewAroundP(15, 0, cx, cy, glyphP(g.square, linearP(colorLine(tables.ExtendRepeat,
+		[3]float64{0, red, 1}, [3]float64{1, blue, 1}), 100, 0, 400, 0, 400, 300)))
+	base[g.P] = glyphP(g.square, radialP(colorLine(tables.ExtendReflect,
+		[3]float64{0, black, 1}, [3]float64{0.5, red, 1}, [3]float64{1, white, 1}), 300, 300, 100, 500, 500, 700))
+	base[g.Q] = compositeP(
+		glyphP(g.dot, linearP(colorLine(tables.ExtendPad, [3]float64{0, grey, 1}, [3]float64{1, white, 1}), 0, 200, 0, 900, 100, 200)),
+		tables.CompositeMultiply,
+		glyphP(g.square, sweepP(colorLine(tables.ExtendRepeat, [3]float64{0, black, 1}, [3]float64{1, white, 1}), cx, cy, 0, 0.5)))
+	base[g.R] = colrLayersP(2, len(layers))
+	layers = append(layers,
+		scaleAroundP(0.5, 1.5, cx, cy, colrGlyphP(g.A)),
+		translateP(300, 0, glyphP(g.dot, solid(red, 0.5))))
 	return colrV1Table(base, layers, [][5]int{{g.A, sqX0, sqY0, sqX1, sqY1}})
 }
 
@@ -218,10 +245,12 @@ func colrV1TestFont(t *testing.T) string {
 	g := goGlyphs(t)
 	tabs := goRegularTables()
 	tabs["cmap"] = cmap12([3]int{0x2B1B, 0x2B1B, g.C}, [3]int{0x2B1C, 0x2B1C, g.E}, [3]int{0x2B1D, 0x2B1D, g.K},
-		[3]int{0x2B1E, 0x2B1E, g.L}, [3]int{0x2B1F, 0x2B1F, g.M}, [3]int{0x2B50, 0x2B50, g.A}, [3]int{0x2B55, 0x2B55, g.B})
+		[3]int{0x2B1E, 0x2B1E, g.L}, [3]int{0x2B1F, 0x2B1F, g.M}, [3]int{0x2B50, 0x2B50, g.A}, [3]int{0x2B55, 0x2B55, g.B},
+		[3]int{0x1F7E0, 0x1F7E0, g.O}, [3]int{0x1F7E1, 0x1F7E1, g.P}, [3]int{0x1F7E2, 0x1F7E2, g.Q}, [3]int{0x1F7E3, 0x1F7E3, g.R})
 	tabs["COLR"] = colrV1TestTable(g)
-	// CPAL: palette 0 = black, white (BGRA).
-	tabs["CPAL"] = append(be(nil, 0, 2, 1, 2, 0, 14, 0), 0, 0, 0, 255, 255, 255, 255, 255)
+	// CPAL: palette 0 = black, white, red, blue, grey (BGRA).
+	tabs["CPAL"] = append(be(nil, 0, 5, 1, 5, 0, 14, 0), 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 0, 0, 255,
+		128, 128, 128, 255)
 	return writeFont(t, tabs, "colrv1.ttf")
 }
 
@@ -548,5 +577,22 @@ func TestCOLRv1Transforms(t *testing.T) {
 		if math.Abs(x-c.wx) > 1e-3 || math.Abs(y-c.wy) > 1e-3 {
 			t.Errorf("%s: (%v, %v) → (%.3f, %.3f), want (%v, %v)", c.name, c.x, c.y, x, y, c.wx, c.wy)
 		}
+	}
+}
+
+// TestColourLinePremultiplied: colours are interpolated premultiplied, as
+// the spec asks: half way from opaque white to transparent black is white
+// at half alpha (not grey).
+func TestColourLinePremultiplied(t *testing.T) {
+	t.Parallel()
+	p := &colrPainter{f: colrV1Face(t)}
+	cl := p.colourLine(tables.ExtendPad, 2, func(i int) (tables.Fixed214, uint16, tables.Fixed214) {
+		if i == 0 {
+			return 0, 1, 1 << 14 // white
+		}
+		return 1 << 14, 0, 0 // transparent black
+	})
+	if g, a := cl.at(0.5); math.Abs(float64(g-0.5)) > 1e-6 || math.Abs(float64(a-0.5)) > 1e-6 {
+		t.Errorf("half way: premultiplied grey %v alpha %v, want 0.5, 0.5", g, a)
 	}
 }
