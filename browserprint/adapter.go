@@ -4,23 +4,16 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"syscall"
+	"sync"
 	"time"
 
-	"github.com/labelbridge/labelbridge/edge"
-	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/internal/ports"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/wire"
 )
-
-// CompatRetry is how often an endpoint whose port is taken (Zebra's own
-// app running) tries again.
-const CompatRetry = 30 * time.Second
 
 // Names of the Browser Print listeners in the port book.
 const (
@@ -50,24 +43,24 @@ type CompatOptions struct {
 	Save func(enabled bool, port int) error
 }
 
-// Compat runs the opt-in Zebra Browser Print compatible endpoint. One
-// goroutine (Run) owns the listeners; the admin methods (Get, Set) ask it
-// for changes.
+// Compat runs the opt-in Zebra Browser Print compatible endpoint: while
+// enabled, http on its port (a ports.Switch: a taken port is retried) and,
+// once that listens, https on TLSPort. The admin methods (Get, Set) turn
+// it on and off; Run holds it until its context ends.
 type Compat struct {
-	sp      Spooler
-	gate    Gate
-	opt     CompatOptions
-	changes chan compatChange
-	state   chan chan wire.BrowserPrintState
+	sp   Spooler
+	gate Gate
+	opt  CompatOptions
 	// sitesChanged wakes requests held while their site waits for approval.
 	sitesChanged func() <-chan struct{}
-	ctx          context.Context
-}
 
-type compatChange struct {
+	mu      sync.Mutex
+	ctx     context.Context // Run's while it runs; nil: changes wait for it
 	enabled bool
 	port    int
-	done    chan wire.BrowserPrintState
+	h       *Handler      // while enabled: the endpoint, http and https
+	http    *ports.Switch // while enabled: h's http port
+	https   *ports.Switch // while enabled with a certificate and TLSPort: h's https port
 }
 
 // NewCompat makes the endpoint's owner; sitesChanged may be nil. Run
@@ -79,135 +72,102 @@ func NewCompat(sp Spooler, gate Gate, sitesChanged func() <-chan struct{}, opt C
 	if opt.Ports == nil {
 		opt.Ports = ports.NewBook()
 	}
-	return &Compat{sp: sp, gate: gate, opt: opt, sitesChanged: sitesChanged,
-		changes: make(chan compatChange), state: make(chan chan wire.BrowserPrintState)}
+	return &Compat{sp: sp, gate: gate, opt: opt, sitesChanged: sitesChanged, enabled: opt.Enabled, port: opt.Port}
 }
 
-// Run listens while enabled, retries a taken port, and applies changes
-// until ctx ends.
+// Run listens while enabled and applies changes until ctx ends.
 func (c *Compat) Run(ctx context.Context) {
+	c.mu.Lock()
 	c.ctx = ctx
-	enabled, port := c.opt.Enabled, c.opt.Port
-	book, log := c.opt.Ports, c.opt.Logger
-	var (
-		srv       *Handler // nil while not listening
-		lastErr   string
-		retry     <-chan time.Time
-		timer     *time.Timer
-		tlsCancel context.CancelFunc = func() {}
-	)
-	stop := func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		tlsCancel()
-		if srv != nil {
-			_ = srv.Shutdown(sctx)
-			log.Info("Browser Print compatibility stopped", "port", port)
-		}
-		srv = nil
-		book.Drop(bookName)
-		book.Drop(bookTLSName)
-	}
-	apply := func() {
-		if timer != nil {
-			timer.Stop()
-			retry = nil
-		}
-		lastErr = ""
-		if !enabled || srv != nil {
-			return
-		}
-		var err error
-		srv, err = c.listen(port)
-		if err == nil {
-			book.Set(wire.Listener{Name: bookName, URL: fmt.Sprintf("http://127.0.0.1:%d/available", port), Listening: true})
-			tlsCancel = c.serveTLS(srv)
-		} else {
-			book.Set(wire.Listener{Name: bookName, URL: fmt.Sprintf("http://127.0.0.1:%d/available", port), Error: err.Error(), Holder: portowner.Name(port)})
-			lastErr = err.Error()
-			log.Warn("Browser Print compatibility is on but cannot listen; trying again every 30 s", "port", port, "err", err)
-			timer = time.NewTimer(CompatRetry)
-			retry = timer.C
-		}
-	}
-	now := func() wire.BrowserPrintState {
-		return wire.BrowserPrintState{Enabled: enabled, Port: port, Listening: srv != nil, Locked: c.opt.Locked, Error: lastErr}
-	}
-	apply()
-	defer stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-retry:
-			apply()
-		case ch := <-c.state:
-			ch <- now()
-		case ch := <-c.changes:
-			if ch.port != port || !ch.enabled {
-				stop()
-			}
-			enabled, port = ch.enabled, ch.port
-			apply()
-			ch.done <- now()
-		}
-	}
+	c.apply()
+	c.mu.Unlock()
+	<-ctx.Done()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off()
+	c.ctx = nil
 }
 
-// listen serves the endpoint on 127.0.0.1:port (and [::1]:port).
-func (c *Compat) listen(port int) (*Handler, error) {
-	ls, err := edge.Listen(port)
-	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			who := portowner.Name(port)
-			if who == "" {
-				who = "another program (Zebra Browser Print?)"
-			}
-			return nil, fmt.Errorf("port %d is in use by %s: quit it, or choose another port for browserPrint", port, who)
-		}
-		return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", port, err)
+// apply turns the endpoint on at c.port or off, as c.enabled says; on
+// already, it tries a port still taken again now. c.mu is held.
+func (c *Compat) apply() {
+	if c.ctx == nil {
+		return
 	}
+	if !c.enabled {
+		c.off()
+		return
+	}
+	if c.http == nil {
+		c.on()
+	}
+	c.http.Enable(c.ctx, c.port)
+}
+
+// on makes the endpoint for c.port: its handler and switches. c.mu is held.
+func (c *Compat) on() {
+	ctx, log, book := c.ctx, c.opt.Logger, c.opt.Ports
 	h := New(c.sp, c.gate, Options{
-		Port: port, Token: c.opt.Token, Version: c.opt.Version, MaxBodyBytes: c.opt.MaxBodyBytes,
-		Logger:       c.opt.Logger.With("component", "browserprint"),
+		Port: c.port, Token: c.opt.Token, Version: c.opt.Version, MaxBodyBytes: c.opt.MaxBodyBytes,
+		Logger:       log.With("component", "browserprint"),
 		ApprovalWait: c.opt.ApprovalWait, SitesChanged: c.sitesChanged,
 	})
-	h.Serve(ls) // headers within 10 s, bodies within BodyTimeout (408): the edge's limits
-	c.opt.Logger.Info("Browser Print compatibility listening", "url", fmt.Sprintf("http://127.0.0.1:%d/available", port))
-	return h, nil
+	tlsPort, tlsURL := c.opt.TLSPort, fmt.Sprintf("https://127.0.0.1:%d/available", c.opt.TLSPort)
+	var https *ports.Switch
+	if tlsPort > 0 && c.opt.TLS != nil {
+		https = &ports.Switch{Book: book, Log: log, Name: bookTLSName, URL: "https://127.0.0.1:%d/available",
+			Fix:   "quit it (Zebra Browser Print?), or set browserPrint.tlsPort",
+			Serve: func(ls []net.Listener) { h.ServeTLS(ls, c.opt.TLS()) }}
+	}
+	c.h, c.https = h, https
+	c.http = &ports.Switch{Book: book, Log: log, Name: bookName, URL: "http://127.0.0.1:%d/available",
+		Fix: "quit it, or choose another port for browserPrint",
+		Serve: func(ls []net.Listener) {
+			h.Serve(ls) // headers within 10 s, bodies within BodyTimeout (408): the edge's limits
+			switch {
+			case https != nil:
+				https.Enable(ctx, tlsPort)
+			case tlsPort > 0:
+				book.Set(wire.Listener{Name: bookTLSName, URL: tlsURL, Error: fmt.Sprint(c.opt.TLSErr)})
+			}
+		}}
 }
 
-// serveTLS serves h over https on TLSPort until the returned cancel,
-// retrying while the port is taken. Without a local certificate it
-// records why.
-func (c *Compat) serveTLS(h *Handler) context.CancelFunc {
-	port := c.opt.TLSPort
-	if port <= 0 {
-		return func() {}
+// off stops the endpoint and forgets it in the port book. c.mu is held.
+func (c *Compat) off() {
+	if c.http == nil {
+		return
 	}
-	if c.opt.TLS == nil {
-		c.opt.Ports.Set(wire.Listener{Name: bookTLSName, URL: fmt.Sprintf("https://127.0.0.1:%d/available", port), Error: fmt.Sprint(c.opt.TLSErr)})
-		return func() {}
+	listened := c.http.State().Listening
+	c.http.Disable() // first: its Serve turns https on
+	if c.https != nil {
+		c.https.Disable()
 	}
-	ctx, cancel := context.WithCancel(c.ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.opt.Ports.Serve(ctx, c.opt.Logger, bookTLSName, port, "https://127.0.0.1:%d/available", "quit it (Zebra Browser Print?), or set browserPrint.tlsPort",
-			func(ls []net.Listener) { h.ServeTLS(ls, c.opt.TLS()) })
-	}()
-	return func() { cancel(); <-done }
+	c.opt.Ports.Drop(bookTLSName)
+	if listened {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = c.h.Shutdown(sctx)
+		cancel()
+		c.opt.Logger.Info("Browser Print compatibility stopped", "port", c.port)
+	}
+	c.h, c.http, c.https = nil, nil, nil
+}
+
+// state is browserPrint.get's answer. c.mu is held.
+func (c *Compat) state() wire.BrowserPrintState {
+	s := wire.BrowserPrintState{Enabled: c.enabled, Port: c.port, Locked: c.opt.Locked}
+	if c.http != nil {
+		st := c.http.State()
+		s.Listening, s.Error = st.Listening, st.Error
+	}
+	return s
 }
 
 // Get is browserPrint.get: the endpoint's state.
-func (c *Compat) Get(ctx context.Context, _ json.RawMessage) (any, error) {
-	ch := make(chan wire.BrowserPrintState, 1)
-	select {
-	case c.state <- ch:
-		return <-ch, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+func (c *Compat) Get(context.Context, json.RawMessage) (any, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state(), nil
 }
 
 // decodeCompatSet decodes browserPrint.set's params strictly; enabled is
@@ -226,7 +186,7 @@ func decodeCompatSet(raw json.RawMessage) (wire.BrowserPrintSetParams, error) {
 // Set is browserPrint.set: it turns the endpoint on or off ({"enabled":
 // bool, "port"?: n}), saves it in the user's config file and answers the
 // new state.
-func (c *Compat) Set(ctx context.Context, raw json.RawMessage) (any, error) {
+func (c *Compat) Set(_ context.Context, raw json.RawMessage) (any, error) {
 	p, err := decodeCompatSet(raw)
 	if err != nil {
 		return nil, err
@@ -234,12 +194,10 @@ func (c *Compat) Set(ctx context.Context, raw json.RawMessage) (any, error) {
 	if c.opt.Locked {
 		return nil, &printing.Error{Code: printing.ErrReasonNotAllowed, Msg: "browserPrint is set by the admin policy and cannot be changed here"}
 	}
-	cur, err := c.Get(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
 	if p.Port == 0 {
-		p.Port = cur.(wire.BrowserPrintState).Port
+		c.mu.Lock()
+		p.Port = c.port
+		c.mu.Unlock()
 	}
 	if p.Port < 1 || p.Port > 65535 || p.Port == c.opt.AgentPort {
 		return nil, &printing.Error{Code: printing.ErrReasonInvalidParams, Msg: fmt.Sprintf("port: must be 1 to 65535 and not the agent's port %d, got %d", c.opt.AgentPort, p.Port)}
@@ -249,11 +207,12 @@ func (c *Compat) Set(ctx context.Context, raw json.RawMessage) (any, error) {
 			return nil, &printing.Error{Code: printing.ErrReasonStoreFailed, Msg: "save the Browser Print setting", Err: err}
 		}
 	}
-	ch := compatChange{enabled: *p.Enabled, port: p.Port, done: make(chan wire.BrowserPrintState, 1)}
-	select {
-	case c.changes <- ch:
-		return <-ch.done, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p.Port != c.port {
+		c.off()
 	}
+	c.enabled, c.port = *p.Enabled, p.Port
+	c.apply()
+	return c.state(), nil
 }

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
+	"sync"
 	"time"
 
-	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/internal/ports"
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/wire"
@@ -21,10 +22,6 @@ const (
 	bookSecureName = "QZ Tray wss"
 	portFix        = "quit it (only one program can serve QZ Tray pages on a port), or turn QZ Tray compatibility off in the panel"
 )
-
-// CompatRetry is how often a QZ Tray port that is taken (QZ Tray itself
-// running) is tried again.
-const CompatRetry = 30 * time.Second
 
 // CompatOptions configure the agent's QZ Tray compatibility (the config's
 // qzTray section and what the agent wires in).
@@ -45,21 +42,21 @@ type CompatOptions struct {
 }
 
 // Compat runs the opt-in QZ Tray compatible listener: ws:// on Port,
-// wss:// on SecurePort with the local CA's certificate. One goroutine
-// (Run) owns it; the admin methods (Get, Set) ask it for changes. A port
-// that is taken is logged with who holds it and tried again every 30 s,
-// never a crash.
+// wss:// on SecurePort with the local CA's certificate, each a
+// ports.Switch: a port that is taken is logged with who holds it and
+// tried again every 30 s, never a crash. The admin methods (Get, Set)
+// turn it on and off; Run holds it until its context ends.
 type Compat struct {
-	sp      Spooler
-	gate    Gate
-	opt     CompatOptions
-	changes chan compatChange
-	state   chan chan wire.QZTrayState
-}
+	sp   Spooler
+	gate Gate
+	opt  CompatOptions
 
-type compatChange struct {
+	mu      sync.Mutex
+	ctx     context.Context // Run's while it runs; nil: changes wait for it
 	enabled bool
-	done    chan wire.QZTrayState
+	srv     *Server       // while enabled
+	ws, wss *ports.Switch // while enabled: srv's ports; wss nil without one
+	wssErr  string        // while enabled: why there is no wss:// (no local certificate)
 }
 
 // NewCompat makes the listener's owner; Run starts it.
@@ -70,122 +67,101 @@ func NewCompat(sp Spooler, gate Gate, opt CompatOptions) *Compat {
 	if opt.Ports == nil {
 		opt.Ports = ports.NewBook()
 	}
-	return &Compat{sp: sp, gate: gate, opt: opt, changes: make(chan compatChange), state: make(chan chan wire.QZTrayState)}
-}
-
-// compatListener is the running listener and which of its ports are served.
-type compatListener struct {
-	srv           *Server
-	ws, wss       bool
-	wsErr, wssErr string
+	return &Compat{sp: sp, gate: gate, opt: opt, enabled: opt.Enabled}
 }
 
 // Run listens while enabled and applies changes until ctx ends.
 func (q *Compat) Run(ctx context.Context) {
-	enabled := q.opt.Enabled
-	var (
-		l     compatListener
-		retry <-chan time.Time
-		timer *time.Timer
-	)
-	stop := func() {
-		q.opt.Ports.Drop(bookName)
-		q.opt.Ports.Drop(bookSecureName)
-		if l.srv != nil {
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = l.srv.Shutdown(sctx)
-			cancel()
-			q.opt.Logger.Info("QZ Tray compatibility stopped")
-		}
-		l = compatListener{}
-	}
-	apply := func() {
-		if timer != nil {
-			timer.Stop()
-			retry = nil
-		}
-		if !enabled {
-			stop()
-			return
-		}
-		if q.listen(&l) {
-			return
-		}
-		timer = time.NewTimer(CompatRetry)
-		retry = timer.C
-	}
-	now := func() wire.QZTrayState {
-		return wire.QZTrayState{Enabled: enabled, Port: q.opt.Port, SecurePort: q.opt.SecurePort, Listening: l.ws, SecureListening: l.wss,
-			Locked: q.opt.Locked, Error: joinErrors(l.wsErr, l.wssErr)}
-	}
-	apply()
-	defer stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-retry:
-			apply()
-		case ch := <-q.state:
-			ch <- now()
-		case ch := <-q.changes:
-			enabled = ch.enabled
-			apply()
-			ch.done <- now()
-		}
-	}
+	q.mu.Lock()
+	q.ctx = ctx
+	q.apply()
+	q.mu.Unlock()
+	<-ctx.Done()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.off()
+	q.ctx = nil
 }
 
-// listen binds the ports not served yet; it reports whether everything
-// asked for is served (false: try again later).
-func (q *Compat) listen(l *compatListener) bool {
+// apply turns the listener on or off, as q.enabled says; on already, it
+// tries the ports still taken again now. q.mu is held.
+func (q *Compat) apply() {
+	if q.ctx == nil {
+		return
+	}
+	if !q.enabled {
+		q.off()
+		return
+	}
 	o, book, log := q.opt, q.opt.Ports, q.opt.Logger
-	if l.srv == nil {
-		l.srv = New(q.sp, q.gate, Options{
+	if q.srv == nil {
+		srv := New(q.sp, q.gate, Options{
 			Port: o.Port, Name: "QZ Tray", AgentVersion: o.Version, Logger: log.With("component", "qz"),
 			MaxMessageBytes: o.MaxMessageBytes, MaxJobBytes: o.MaxJobBytes,
 		})
+		q.srv = srv
+		q.ws = &ports.Switch{Book: book, Log: log, Name: bookName, URL: "ws://localhost:%d", Fix: portFix, Serve: srv.Serve}
 	}
-	if !l.ws {
-		l.wsErr = ""
-		url := fmt.Sprintf("ws://localhost:%d", o.Port)
-		if ls, err := edge.Listen(o.Port); err != nil {
-			var holder string
-			l.wsErr, holder = ports.Explain(o.Port, err, portFix)
-			book.Set(wire.Listener{Name: bookName, URL: url, Error: l.wsErr, Holder: holder})
-			log.Warn("QZ Tray compatibility cannot listen (ws://); trying again every 30 s", "port", o.Port, "err", l.wsErr)
-		} else {
-			l.srv.Serve(ls)
-			l.ws = true
-			book.Set(wire.Listener{Name: bookName, URL: url, Listening: true})
-			log.Info("QZ Tray compatibility listening", "url", url)
-		}
+	q.ws.Enable(q.ctx, o.Port)
+	if o.SecurePort == -1 {
+		return
 	}
-	var tc *tls.Config
-	if o.SecurePort != -1 && !l.wss {
-		l.wssErr = ""
+	if q.wss == nil {
+		var tc *tls.Config
 		if o.TLS != nil {
 			tc = o.TLS()
 		}
-		url := fmt.Sprintf("wss://localhost:%d", o.SecurePort)
-		if tc == nil {
-			l.wssErr = fmt.Sprintf("wss:// is off: no local certificate (%v)", o.TLSErr)
-			book.Set(wire.Listener{Name: bookSecureName, URL: url, Error: l.wssErr})
-			log.Warn("QZ Tray compatibility: "+l.wssErr+"; https pages cannot connect", "port", o.SecurePort)
-		} else if ls, err := edge.Listen(o.SecurePort); err != nil {
-			var holder string
-			l.wssErr, holder = ports.Explain(o.SecurePort, err, portFix)
-			book.Set(wire.Listener{Name: bookSecureName, URL: url, Error: l.wssErr, Holder: holder})
-			log.Warn("QZ Tray compatibility cannot listen (wss://); trying again every 30 s", "port", o.SecurePort, "err", l.wssErr)
-		} else {
-			l.srv.ServeTLS(ls, tc)
-			l.wss = true
-			book.Set(wire.Listener{Name: bookSecureName, URL: url, Listening: true})
-			log.Info("QZ Tray compatibility listening", "url", url)
+		if tc == nil { // not worth retrying every 30 s
+			q.wssErr = fmt.Sprintf("wss:// is off: no local certificate (%v)", o.TLSErr)
+			book.Set(wire.Listener{Name: bookSecureName, URL: fmt.Sprintf("wss://localhost:%d", o.SecurePort), Error: q.wssErr})
+			log.Warn("QZ Tray compatibility: "+q.wssErr+"; https pages cannot connect", "port", o.SecurePort)
+			return
 		}
+		q.wssErr = ""
+		srv := q.srv
+		q.wss = &ports.Switch{Book: book, Log: log, Name: bookSecureName, URL: "wss://localhost:%d", Fix: portFix,
+			Serve: func(ls []net.Listener) {
+				if c := o.TLS(); c != nil { // it follows renewals
+					tc = c
+				}
+				srv.ServeTLS(ls, tc)
+			}}
 	}
-	// No local certificate is not worth retrying every 30 s.
-	return l.ws && (o.SecurePort == -1 || l.wss || tc == nil)
+	q.wss.Enable(q.ctx, o.SecurePort)
+}
+
+// off stops the listener and forgets it in the port book. q.mu is held.
+func (q *Compat) off() {
+	if q.srv == nil {
+		return
+	}
+	q.ws.Disable()
+	if q.wss != nil {
+		q.wss.Disable()
+	}
+	q.opt.Ports.Drop(bookSecureName)
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = q.srv.Shutdown(sctx)
+	cancel()
+	q.opt.Logger.Info("QZ Tray compatibility stopped")
+	q.srv, q.ws, q.wss, q.wssErr = nil, nil, nil, ""
+}
+
+// state is qzTray.get's answer. q.mu is held.
+func (q *Compat) state() wire.QZTrayState {
+	s := wire.QZTrayState{Enabled: q.enabled, Port: q.opt.Port, SecurePort: q.opt.SecurePort, Locked: q.opt.Locked}
+	var wsErr, wssErr string
+	if q.ws != nil {
+		st := q.ws.State()
+		s.Listening, wsErr = st.Listening, st.Error
+	}
+	wssErr = q.wssErr
+	if q.wss != nil {
+		st := q.wss.State()
+		s.SecureListening, wssErr = st.Listening, st.Error
+	}
+	s.Error = joinErrors(wsErr, wssErr)
+	return s
 }
 
 func joinErrors(a, b string) string {
@@ -199,19 +175,15 @@ func joinErrors(a, b string) string {
 }
 
 // Get is qzTray.get: the listener's state.
-func (q *Compat) Get(ctx context.Context, _ json.RawMessage) (any, error) {
-	ch := make(chan wire.QZTrayState, 1)
-	select {
-	case q.state <- ch:
-		return <-ch, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+func (q *Compat) Get(context.Context, json.RawMessage) (any, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.state(), nil
 }
 
 // Set is qzTray.set: it turns the listener on or off ({"enabled": bool}),
 // saves it in the user's config file and answers the new state.
-func (q *Compat) Set(ctx context.Context, raw json.RawMessage) (any, error) {
+func (q *Compat) Set(_ context.Context, raw json.RawMessage) (any, error) {
 	var p wire.QZTraySetParams
 	if err := wire.DecodeParams(raw, &p); err != nil {
 		return nil, err
@@ -227,11 +199,9 @@ func (q *Compat) Set(ctx context.Context, raw json.RawMessage) (any, error) {
 			return nil, &printing.Error{Code: printing.ErrReasonStoreFailed, Msg: "save the QZ Tray setting", Err: err}
 		}
 	}
-	ch := compatChange{enabled: *p.Enabled, done: make(chan wire.QZTrayState, 1)}
-	select {
-	case q.changes <- ch:
-		return <-ch.done, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.enabled = *p.Enabled
+	q.apply()
+	return q.state(), nil
 }

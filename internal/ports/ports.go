@@ -1,8 +1,8 @@
 // Package ports is the book of the agent's extra listeners (wss, Browser
 // Print and its https, QZ Tray's): whether each could bind its port and,
 // when not, who holds it and what to do. Listeners retry a taken port
-// (Serve); the tray lists the problems; the panel shows the book
-// (trust.get).
+// (Switch: on and off from the panel; Serve: once, until served); the
+// tray lists the problems; the panel shows the book (trust.get).
 package ports
 
 import (
@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/labelbridge/labelbridge/edge"
 	"github.com/labelbridge/labelbridge/internal/portowner"
 	"github.com/labelbridge/labelbridge/wire"
 )
@@ -123,24 +122,13 @@ func Explain(port int, err error, fix string) (msg, holder string) {
 // to serve; it returns once served or when ctx ends. urlFmt is the
 // listener's URL with %d for the port.
 func (b *Book) Serve(ctx context.Context, log *slog.Logger, name string, port int, urlFmt, fix string, serve func([]net.Listener)) {
-	url := fmt.Sprintf(urlFmt, port)
-	for {
-		ls, err := edge.Listen(port)
-		if err == nil {
-			serve(ls)
-			b.Set(wire.Listener{Name: name, URL: url, Listening: true})
-			log.Info(name+" listening", "url", url)
-			return
-		}
-		msg, holder := Explain(port, err, fix)
-		b.Set(wire.Listener{Name: name, URL: url, Error: msg, Holder: holder})
-		log.Warn(name+" cannot listen; trying again every 30 s", "port", port, "err", msg)
-		t := time.NewTimer(Retry)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
+	served := make(chan struct{})
+	s := &Switch{Book: b, Log: log, Name: name, URL: urlFmt, Fix: fix,
+		Serve: func(ls []net.Listener) { serve(ls); close(served) }}
+	s.Enable(ctx, port)
+	select {
+	case <-served:
+	case <-ctx.Done():
+		s.wait() // a try under way has ended: serve is not called later
 	}
 }
