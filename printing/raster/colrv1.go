@@ -37,10 +37,13 @@ import (
 // colrWorkFactor times the glyph's area in pixel work. A glyph larger
 // than colrMaxArea pixels is painted at a lower resolution and scaled up.
 
+// The limits leave room for Noto Color Emoji's COLRv1 glyphs (4,107 in
+// Google's web build): at most 6,707 paints (a flag), 179 units of work
+// per pixel (🦎, 464 paints), half of them under 9.
 const (
 	colrMaxDepth   = 32      // nested paints
-	colrMaxNodes   = 4096    // paints visited per glyph
-	colrWorkFactor = 24      // pixel work per pixel of the glyph's box
+	colrMaxNodes   = 16384   // paints visited per glyph
+	colrWorkFactor = 256     // pixel work per pixel of the glyph's box
 	colrMaxArea    = 1 << 19 // pixels painted per glyph (724×724)
 )
 

@@ -27,7 +27,7 @@ import (
 //	U+2B1B 'C': PaintColrGlyph 'D', which paints PaintColrGlyph 'C'.
 //	U+2B1C 'E': 255 layers of 'F', 255 layers of 'G'… (65,025+ paints).
 //	U+2B1D 'K': 40 nested translations.
-//	U+2B1E 'L': 100 layers of ■ in black (100× its area of work).
+//	U+2B1E 'L': 255 layers of ■ in black (765× its area of work).
 //	U+1F7E0–U+1F7E3 'O'–'R': compared with Skia's rendering
 //	            (colrv1_ref_test.go): a skewed, angled, repeating red→blue
 //	            linear gradient; a two-circle radial gradient reflected;
@@ -194,7 +194,7 @@ func colrV1TestTable(g colrV1Glyphs) []byte {
 		g.F: colrLayersP(255, 2+255),
 		g.G: colrLayersP(255, 2+2*255),
 		g.H: glyphP(g.square, solid(0, 1)),
-		g.L: colrLayersP(100, 2+3*255),
+		g.L: colrLayersP(255, 2+3*255),
 		g.M: compositeP(glyphP(g.square, sweepP(colorLine(tables.ExtendPad, [3]float64{0, black, 1}, [3]float64{1, white, 1}), stemX, cy, -1, 1)),
 			tables.CompositeSrcIn, glyphP(g.bar, solid(foregroundPalette, 1))),
 	}
@@ -217,7 +217,7 @@ func colrV1TestTable(g colrV1Glyphs) []byte {
 	for _, l := range []struct {
 		n     int
 		paint []byte
-	}{{255, colrGlyphP(g.F)}, {255, colrGlyphP(g.G)}, {255, colrGlyphP(g.H)}, {100, glyphP(g.square, solid(0, 1))}} {
+	}{{255, colrGlyphP(g.F)}, {255, colrGlyphP(g.G)}, {255, colrGlyphP(g.H)}, {255, glyphP(g.square, solid(0, 1))}} {
 		for range l.n { // E's layers, F's, G's, L's
 			layers = append(layers, l.paint)
 		}
@@ -383,7 +383,7 @@ func TestCOLRv1Refused(t *testing.T) {
 		{"PaintColrGlyph cycle", 0x2B1B, g.C, errColrCycle},
 		{"fan-out of 255³ paints", 0x2B1C, g.E, errColrNodes},
 		{"40 nested transforms", 0x2B1D, g.K, errColrDepth},
-		{"100 full layers", 0x2B1E, g.L, errColrWork},
+		{"255 full layers", 0x2B1E, g.L, errColrWork},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
