@@ -58,7 +58,7 @@ var (
 // affine maps (x, y) to (xx·x + xy·y + dx, yx·x + yy·y + dy).
 type affine struct{ xx, yx, xy, yy, dx, dy float64 }
 
-var identity = affine{xx: 1, yy: 1}
+var identityAffine = affine{xx: 1, yy: 1}
 
 // then returns the transform applying b first, then a.
 func (a affine) then(b affine) affine {
@@ -297,14 +297,14 @@ func colrV1Extent(f *Face, buf *sfnt.Buffer, id gtfont.GID) (fbox, error) {
 	}
 	var b fbox
 	if x0, y0, x1, y1, ok := colrClip(f.gt.COLR, uint16(id)); ok {
-		b.addRect(identity, x0, y0, x1, y1)
+		b.addRect(identityAffine, x0, y0, x1, y1)
 		return b, nil
 	}
 	w := &colrWalk{colr: f.gt.COLR}
 	if err := w.push(uint16(id)); err != nil {
 		return fbox{}, err
 	}
-	err := w.extent(f, buf, root, identity, 0, &b)
+	err := w.extent(f, buf, root, identityAffine, 0, &b)
 	return b, err
 }
 
@@ -690,10 +690,10 @@ func (p *colrPainter) paint(pt tables.PaintTable, t affine, c *clip, dst *surfac
 		return p.composite(pt, t, c, dst, depth)
 	case tables.PaintSolid:
 		g, a := p.stopColour(pt.PaletteIndex, pt.Alpha)
-		return p.fill(c, dst, func(float64, float64) (float32, float32) { return g, a }, identity)
+		return p.fill(c, dst, func(float64, float64) (float32, float32) { return g, a }, identityAffine)
 	case tables.PaintVarSolid:
 		g, a := p.stopColour(pt.PaletteIndex, pt.Alpha)
-		return p.fill(c, dst, func(float64, float64) (float32, float32) { return g, a }, identity)
+		return p.fill(c, dst, func(float64, float64) (float32, float32) { return g, a }, identityAffine)
 	default:
 		if gr, ok := p.gradient(pt); ok {
 			inv, ok := t.invert()

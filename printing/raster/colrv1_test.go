@@ -240,7 +240,7 @@ func colrV1TestTable(g colrV1Glyphs) []byte {
 }
 
 // colrV1TestFont writes the COLR v1 test font and returns its path.
-func colrV1TestFont(t *testing.T) string {
+func colrV1TestFont(t testing.TB) string {
 	t.Helper()
 	g := goGlyphs(t)
 	tabs := goRegularTables()
@@ -594,5 +594,23 @@ func TestColourLinePremultiplied(t *testing.T) {
 	})
 	if g, a := cl.at(0.5); math.Abs(float64(g-0.5)) > 1e-6 || math.Abs(float64(a-0.5)) > 1e-6 {
 		t.Errorf("half way: premultiplied grey %v alpha %v, want 0.5, 0.5", g, a)
+	}
+}
+
+// BenchmarkCOLRv1: painting test glyphs at 128 px (layers with a radial
+// gradient and a turned bar; a composite of a sweep gradient).
+func BenchmarkCOLRv1(b *testing.B) {
+	faces, err := loadFile(colrV1TestFont(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, g := faces[0], goGlyphs(b)
+	d := &glyphDrawer{alpha: image.NewAlpha(image.Rect(0, 0, 260, 220))}
+	for b.Loop() {
+		for _, id := range []int{g.B, g.M} {
+			if _, err := d.drawColrV1(f, gtfont.GID(id), fixed.I(128), fixed.P(40, 180)); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
