@@ -616,11 +616,13 @@ func BenchmarkCOLRv1(b *testing.B) {
 }
 
 // TestCOLRv1Large: a glyph over colrMaxArea pixels is painted smaller and
-// scaled up into the same place: the gradient square still spans its
-// box, dark on the left, light on the right, white around it.
+// scaled up into the same place: the solid square 'H' fills its box to
+// within a few pixels, the gradient square 'A' is dark on the left,
+// light on the right.
 func TestCOLRv1Large(t *testing.T) {
 	t.Parallel()
 	f := colrV1Face(t)
+	g := goGlyphs(t)
 	const ppem, ox, oy = 1600, 20, 900
 	s := float64(ppem) / 2048
 	x0, x1 := ox+sqX0*s, ox+sqX1*s // the square's edges, in pixels
@@ -628,26 +630,35 @@ func TestCOLRv1Large(t *testing.T) {
 	if (x1-x0)*(y1-y0) <= colrMaxArea {
 		t.Fatalf("%.0f×%.0f square: not over colrMaxArea", x1-x0, y1-y0)
 	}
-	d := &glyphDrawer{alpha: image.NewAlpha(image.Rect(0, 0, 900, 920))}
-	if v1, err := d.drawColrV1(f, gtfont.GID(goGlyphs(t).A), fixed.I(ppem), fixed.P(ox, oy)); !v1 || err != nil {
-		t.Fatalf("drawColrV1: v1 %v, err %v", v1, err)
-	}
-	ym := int((y0 + y1) / 2)
+	xm, ym := int((x0+x1)/2), int((y0+y1)/2)
 	cases := []struct {
+		gid  int
 		name string
 		x, y int
 		want float64
 		tol  float64
 	}{
-		{"left edge, inside", int(x0) + 3, ym, 0, 0.03},
-		{"left edge, outside", int(x0) - 3, ym, 1, 0.01},
-		{"a quarter across", int(x0 + (x1-x0)/4), ym, 0.25, 0.03},
-		{"three quarters across", int(x0 + 3*(x1-x0)/4), ym, 0.75, 0.03},
-		{"right edge, inside", int(x1) - 3, ym, 1, 0.03},
-		{"above", int((x0 + x1) / 2), int(y0) - 3, 1, 0.01},
-		{"top edge, inside", int(x0) + 3, int(y0) + 3, 0, 0.03},
+		{g.H, "left edge, inside", int(x0) + 3, ym, 0, 0.02},
+		{g.H, "left edge, outside", int(x0) - 3, ym, 1, 0.02},
+		{g.H, "right edge, inside", int(x1) - 3, ym, 0, 0.02},
+		{g.H, "right edge, outside", int(x1) + 3, ym, 1, 0.02},
+		{g.H, "top edge, inside", xm, int(y0) + 3, 0, 0.02},
+		{g.H, "top edge, outside", xm, int(y0) - 3, 1, 0.02},
+		{g.H, "bottom edge, inside", xm, int(y1) - 3, 0, 0.02},
+		{g.H, "bottom edge, outside", xm, int(y1) + 3, 1, 0.02},
+		{g.A, "gradient a quarter across", int(x0 + (x1-x0)/4), ym, 0.25, 0.02},
+		{g.A, "gradient three quarters across", int(x0 + 3*(x1-x0)/4), ym, 0.75, 0.02},
 	}
+	drawn := map[int]*glyphDrawer{}
 	for _, c := range cases {
+		d := drawn[c.gid]
+		if d == nil {
+			d = &glyphDrawer{alpha: image.NewAlpha(image.Rect(0, 0, 960, 940))}
+			if v1, err := d.drawColrV1(f, gtfont.GID(c.gid), fixed.I(ppem), fixed.P(ox, oy)); !v1 || err != nil {
+				t.Fatalf("drawColrV1: v1 %v, err %v", v1, err)
+			}
+			drawn[c.gid] = d
+		}
 		if got := luma(d, c.x, c.y); math.Abs(got-c.want) > c.tol {
 			t.Errorf("%s (%d, %d): luma %.3f, want %.2f ± %.2f", c.name, c.x, c.y, got, c.want, c.tol)
 		}
