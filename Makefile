@@ -21,12 +21,12 @@ build:
 bench: build
 	./bin/labelbridge bench
 
-## sdk: rebuild the browser SDK in assets/sdk (committed, embedded by the
-## agent) and sdk/dist (committed: the npm package's files, so that
-## `npm install <checkout>/sdk` needs no build) from sdk/src: tsc type-checks
-## it and writes the types, esbuild the ES module, classic script and CommonJS
-## build (both installed by npm into the user's cache folder, never into the
-## tree). Commit assets/sdk and sdk/dist together. See docs/sdk.md.
+## sdk: rebuild the browser SDK in sdk/dist (committed: the npm package's
+## files, so that `npm install <checkout>/sdk` needs no build, and embedded by
+## the agent through package sdk) from sdk/src: tsc type-checks it and writes
+## the types, esbuild the ES module, classic script and CommonJS build (both
+## installed by npm into the user's cache folder, never into the tree).
+## Commit sdk/dist. See docs/sdk.md.
 sdk:
 	node sdk/build.mjs
 

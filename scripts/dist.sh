@@ -137,7 +137,8 @@ if want deb; then
 fi
 if want sdk; then
   # prepack (sdk/build.mjs --same, no build deps) refuses a dist/ that is not
-  # what assets/sdk holds, so the tarball never ships a stale SDK.
+  # a whole build; e2e/sdk's `build.mjs --check` keeps the committed dist/
+  # what sdk/src builds to.
   step "SDK npm package"
   rm -f "$DIST_DIR"/labelbridge-sdk-*.tgz
   (cd sdk && npm pack --silent --pack-destination "$DIST_DIR" >/dev/null)

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// Builds the SDK from its one source, sdk/src/*.ts, into the files the agent
-// embeds and serves at /sdk/ (assets/sdk) and into the npm package's dist/
-// (sdk/dist), both committed so that neither the Go build nor
-// `npm install <checkout>/sdk` needs npm's registry, esbuild or tsc:
+// Builds the SDK from its one source, sdk/src/*.ts, into the npm package's
+// dist/ (sdk/dist), committed so that neither the Go build nor
+// `npm install <checkout>/sdk` needs npm's registry, esbuild or tsc. The
+// agent embeds the same files (package sdk, sdk/sdk.go) and serves them at
+// /sdk/:
 //   labelbridge.js         ES module                      (esbuild)
 //   labelbridge.global.js  classic script, global `Labelbridge` (esbuild, IIFE)
 //   labelbridge.cjs        CommonJS                       (esbuild)
 //   labelbridge.d.ts       types                          (tsc --emitDeclarationOnly)
-//   labelbridge.d.cts      the same types for require() (sdk/dist only)
+//   labelbridge.d.cts      the same types for require() (not served)
 //
-//   node build.mjs          type-check (strict), then write assets/sdk and sdk/dist   (make sdk)
-//   node build.mjs --check  type-check, build in memory, exit 1 if assets/sdk or sdk/dist differs
-//   node build.mjs --same   no build deps: exit 1 unless sdk/dist holds exactly assets/sdk's files
-//                           (npm pack's prepack: a tarball never ships a stale dist)
-//   (--dist is accepted for older scripts: dist/ is always written now)
+//   node build.mjs          type-check (strict), then write sdk/dist   (make sdk)
+//   node build.mjs --check  type-check, build in memory, exit 1 if sdk/dist differs
+//   node build.mjs --same   no build deps: exit 1 unless sdk/dist holds exactly the
+//                           built files' names and labelbridge.d.cts is labelbridge.d.ts
+//                           (npm pack's prepack: a tarball never ships a half-built dist)
+//   (--dist is accepted for older scripts: dist/ is always written)
 //
 // typescript and esbuild (exact versions in package-lock.json) are installed
 // with `npm ci` into the user's cache folder, under a name made from the hash
@@ -28,7 +30,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const assetsDir = join(here, "..", "assets", "sdk");
 export const distDir = join(here, "dist");
 const srcDir = join(here, "src");
 const DEP_FILES = ["package.json", "package-lock.json"];
@@ -110,6 +111,9 @@ function types(depDir) {
   }
 }
 
+// SERVED are the files the agent serves (outputs' names).
+const SERVED = ["labelbridge.js", "labelbridge.global.js", "labelbridge.cjs", "labelbridge.d.ts"];
+
 // outputs builds every served file in memory: name → text.
 export async function outputs() {
   const depDir = deps();
@@ -139,16 +143,16 @@ function packageFiles(out) {
   return { ...out, "labelbridge.d.cts": out["labelbridge.d.ts"] };
 }
 
-// stale lists the files of want that dir does not hold exactly (and files
-// dir holds beyond them), as "dir/name".
-function stale(dir, want) {
-  const label = (name) => `${dir === assetsDir ? "assets/sdk" : "sdk/dist"}/${name}`;
+// stale lists the files of want that sdk/dist does not hold exactly (and
+// files it holds beyond them), as "sdk/dist/name".
+function stale(want) {
+  const label = (name) => `sdk/dist/${name}`;
   const bad = Object.keys(want).filter((name) => {
-    const p = join(dir, name);
+    const p = join(distDir, name);
     return !existsSync(p) || readFileSync(p, "utf8") !== want[name];
   }).map(label);
-  if (existsSync(dir)) {
-    for (const name of readdirSync(dir)) if (!(name in want)) bad.push(label(name) + " (not built: remove it)");
+  if (existsSync(distDir)) {
+    for (const name of readdirSync(distDir)) if (!(name in want)) bad.push(label(name) + " (not built: remove it)");
   }
   return bad;
 }
@@ -156,30 +160,29 @@ function stale(dir, want) {
 async function main(args) {
   if (args.includes("--same")) {
     const served = {};
-    for (const name of readdirSync(assetsDir)) served[name] = readFileSync(join(assetsDir, name), "utf8");
-    const bad = stale(distDir, packageFiles(served));
+    for (const name of SERVED) if (existsSync(join(distDir, name))) served[name] = readFileSync(join(distDir, name), "utf8");
+    const bad = stale(packageFiles(served));
+    for (const name of SERVED) if (!(name in served)) bad.push(`sdk/dist/${name} (missing)`);
     if (bad.length) {
-      console.error(`sdk/dist does not hold what assets/sdk holds (${bad.join(", ")}): run \`make sdk\` and commit assets/sdk and sdk/dist together.`);
+      console.error(`sdk/dist is not a whole build (${bad.join(", ")}): run \`make sdk\` and commit sdk/dist.`);
       process.exit(1);
     }
-    console.log("sdk/dist holds assets/sdk's files");
+    console.log("sdk/dist holds a whole build");
     return;
   }
   const out = await outputs();
   if (args.includes("--check")) {
-    const bad = [...stale(assetsDir, out), ...stale(distDir, packageFiles(out))];
+    const bad = stale(packageFiles(out));
     if (bad.length) {
-      console.error(`assets/sdk and sdk/dist are not what sdk/src builds to (${bad.join(", ")}): run \`make sdk\` to regenerate, and commit assets/sdk and sdk/dist together.`);
+      console.error(`sdk/dist is not what sdk/src builds to (${bad.join(", ")}): run \`make sdk\` to regenerate, and commit sdk/dist.`);
       process.exit(1);
     }
-    console.log("sdk/src type-checks; assets/sdk and sdk/dist are up to date");
+    console.log("sdk/src type-checks; sdk/dist is up to date");
     return;
   }
-  for (const [dir, files] of [[assetsDir, out], [distDir, packageFiles(out)]]) {
-    mkdirSync(dir, { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    console.log("wrote " + dir);
-  }
+  mkdirSync(distDir, { recursive: true });
+  for (const [name, text] of Object.entries(packageFiles(out))) writeFileSync(join(distDir, name), text);
+  console.log("wrote " + distDir);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

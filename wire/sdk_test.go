@@ -11,7 +11,7 @@ import (
 )
 
 // sdkTypes is the browser SDK's type declarations, as the agent serves them.
-var sdkTypes = filepath.Join("..", "assets", "sdk", "labelbridge.d.ts")
+var sdkTypes = filepath.Join("..", "sdk", "dist", "labelbridge.d.ts")
 
 // unionLiterals returns the string literals of `export type name = …;` in
 // a .d.ts text (on one line or many), or ok false when there is no such type.

@@ -4,7 +4,7 @@
 // envelopes and the one strict params decoder. The agent's WebSocket
 // server (wsserver), the admin methods, the Go client (client) and the
 // Browser Print endpoint (browserprint) all speak through these shapes; a
-// test checks that the browser SDK's types (assets/sdk/labelbridge.d.ts)
+// test checks that the browser SDK's types (sdk/dist/labelbridge.d.ts)
 // name exactly the same methods, events, job states and reasons.
 //
 // Job, Printer and Site are aliases of the core's types: those types are

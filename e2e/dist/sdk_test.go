@@ -12,7 +12,8 @@ import (
 )
 
 // TestSDKTarball: `make dist` leaves the browser SDK as an npm package whose
-// files are the SDK the agent serves (assets/sdk) plus the CommonJS types.
+// files are the committed build the agent serves (sdk/dist) plus the
+// CommonJS types.
 // That it installs, bundles and prints is e2e/sdk's
 // TestSDKInstallsWithNpmBundlesAndPrints (on a tarball npm pack made the
 // same way).
@@ -53,12 +54,12 @@ func TestSDKTarball(t *testing.T) {
 		t.Fatalf("package.json: %+v, %v", pkg, err)
 	}
 	for _, name := range []string{"labelbridge.js", "labelbridge.global.js", "labelbridge.cjs", "labelbridge.d.ts"} {
-		served, err := os.ReadFile(filepath.Join(repoRoot, "assets", "sdk", name))
+		served, err := os.ReadFile(filepath.Join(repoRoot, "sdk", "dist", name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(files["package/dist/"+name], served) {
-			t.Errorf("package/dist/%s is not assets/sdk/%s", name, name)
+			t.Errorf("package/dist/%s is not sdk/dist/%s", name, name)
 		}
 	}
 	if !bytes.Equal(files["package/dist/labelbridge.d.cts"], files["package/dist/labelbridge.d.ts"]) {

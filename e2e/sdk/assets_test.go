@@ -13,9 +13,10 @@ import (
 )
 
 // TestServedSDKIsBuiltFromSource type-checks sdk/src and fails when
-// assets/sdk (what the agent embeds and serves) is not what sdk/build.mjs
-// builds from it ("run `make sdk` to regenerate"). The build installs
-// typescript and esbuild with npm into the user's cache folder.
+// sdk/dist (the npm package's files, which the agent embeds and serves)
+// is not what sdk/build.mjs builds from it ("run `make sdk` to
+// regenerate"). The build installs typescript and esbuild with npm into
+// the user's cache folder.
 func TestServedSDKIsBuiltFromSource(t *testing.T) {
 	node := need(t, "node", "nodejs")
 	need(t, "npm")

@@ -28,7 +28,7 @@ type httpsPages struct {
 
 func newHTTPSPages(tb testing.TB) *httpsPages {
 	tb.Helper()
-	sdk, err := os.ReadFile(filepath.Join(repoRoot, "assets", "sdk", "labelbridge.js"))
+	sdk, err := os.ReadFile(filepath.Join(repoRoot, "sdk", "dist", "labelbridge.js"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,12 +8,12 @@ import (
 	"testing"
 )
 
-// TestSDKElementTypes: the SDK's element interfaces (assets/sdk, built
+// TestSDKElementTypes: the SDK's element interfaces (sdk/dist, built
 // from sdk/src/label.ts) name exactly the fields Parse accepts for each
 // element type, so the typed SDK and the model cannot drift apart.
 func TestSDKElementTypes(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile("../../assets/sdk/labelbridge.d.ts")
+	src, err := os.ReadFile("../../sdk/dist/labelbridge.d.ts")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import vm from "node:vm";
-import * as esm from "../../assets/sdk/labelbridge.js";
+import * as esm from "../dist/labelbridge.js";
 import { FakeAgent, ZPL } from "./fakeagent.mjs";
 
-// The tests run against the built files (assets/sdk), what the agent serves.
+// The tests run against the built files (sdk/dist), what the agent serves.
 
 test("the classic build defines the frozen global Labelbridge with exactly the module's exports", () => {
-  const src = readFileSync(new URL("../../assets/sdk/labelbridge.global.js", import.meta.url), "utf8");
+  const src = readFileSync(new URL("../dist/labelbridge.global.js", import.meta.url), "utf8");
   const ctx = vm.createContext({});
   vm.runInContext(src, ctx);
   assert.deepEqual(Object.keys(ctx.Labelbridge).sort(), Object.keys(esm).sort());
@@ -23,7 +23,7 @@ test("the classic build defines the frozen global Labelbridge with exactly the m
 });
 
 test("the CommonJS build exports the same API and prints once across a reconnect", async () => {
-  const cjs = createRequire(import.meta.url)("../../assets/sdk/labelbridge.cjs");
+  const cjs = createRequire(import.meta.url)("../dist/labelbridge.cjs");
   assert.deepEqual(Object.keys(cjs).sort(), Object.keys(esm).sort());
   const agent = new FakeAgent();
   const lb = await cjs.connect(agent.options());

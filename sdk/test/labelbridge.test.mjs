@@ -6,10 +6,10 @@
 //   node --test sdk/test/
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as esm from "../../assets/sdk/labelbridge.js";
+import * as esm from "../dist/labelbridge.js";
 import { FakeAgent, ZPL } from "./fakeagent.mjs";
 
-// The tests run against the built files (assets/sdk), what the agent serves.
+// The tests run against the built files (sdk/dist), what the agent serves.
 const { connect, LabelbridgeError } = esm;
 
 test("print resolves with the stored job and carries a generated idempotency key", async () => {

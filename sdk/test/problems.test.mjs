@@ -3,7 +3,7 @@
 //   node --test sdk/test/
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, LabelbridgeError } from "../../assets/sdk/labelbridge.js";
+import { connect, LabelbridgeError } from "../dist/labelbridge.js";
 
 // agentAnswering is a minimal in-memory agent whose print fails with error.
 function agentAnswering(error) {

@@ -3,7 +3,7 @@
 // separately. The real agent, certificate and Chromium: e2e/tls.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as esm from "../../assets/sdk/labelbridge.js";
+import * as esm from "../dist/labelbridge.js";
 
 const { connect, DEFAULT_TLS_PORTS } = esm;
 
