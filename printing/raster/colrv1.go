@@ -36,6 +36,9 @@ import (
 // colrMaxDepth, more than colrMaxNodes paints or more than
 // colrWorkFactor times the glyph's area in pixel work. A glyph larger
 // than colrMaxArea pixels is painted at a lower resolution and scaled up.
+// This work is bounded per glyph but not charged to the label's meter
+// (glyphDrawer.draw has none), whose estimate counts a colour glyph at 8
+// times its area (measureTextStyle).
 
 // The limits leave room for Noto Color Emoji's COLRv1 glyphs (4,107 in
 // Google's web build): at most 6,707 paints (a flag), 179 units of work
