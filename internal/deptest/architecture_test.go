@@ -59,6 +59,11 @@ func TestArchitecture(t *testing.T) {
 			Why:       "wire is the protocol's shapes: servers and clients import it, never the reverse",
 		},
 		Rule{
+			From:      []string{"./internal/wsconn"},
+			Forbidden: append([]string{"./wsserver/...", "./qz/...", "./browserprint/...", "./wire/...", "./printing/...", "./edge/...", "./client/...", "./admin/..."}, storage...),
+			Why:       "wsconn is one WebSocket connection's core: the servers import it and declare their protocols, never the reverse",
+		},
+		Rule{
 			From:      []string{"./tray/...", "./sites/...", "./origins/...", "./config/..."},
 			Forbidden: []string{"github.com/google/gousb"},
 			Why:       "only printing/usb reaches gousb (behind its cgo constraint)",
