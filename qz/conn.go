@@ -3,98 +3,61 @@ package qz
 import (
 	"context"
 	"errors"
-	"sync"
-	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/labelbridge/labelbridge/internal/wsconn"
 )
 
-// conn is one page's connection, served by three goroutines:
-//   - the reader (run) reads frames into a queue of at most MaxInFlight
-//     messages; while it is full the reader stops reading (back-pressure
-//     instead of an unbounded queue), which also bounds the work one
-//     connection can have waiting;
-//   - the executor answers the messages one at a time, in order, so prints
-//     from one page are queued in the order sent; it is the only writer;
-//   - keepAlive pings, so dead peers are noticed.
+// conn is one page's connection. Package wsconn serves it: the reader
+// stops reading while MaxInFlight messages are unanswered, the executor
+// answers them one at a time, in order (so prints from one page are queued
+// in the order sent), one writer sends the replies in that order (a page that
+// sends but does not read falls behind and is closed with 1008), and
+// keep-alive pings notice dead peers. This file decodes and answers.
 //
 // Each message is handled with a context that ends after RequestTimeout or
 // when the connection closes.
 type conn struct {
-	s      *Server
-	ws     *websocket.Conn
-	sess   *Session
-	ctx    context.Context
-	cancel context.CancelFunc
-	inbox  chan frame
-	once   sync.Once
-}
-
-type frame struct {
-	data   []byte
-	binary bool
+	*wsconn.Conn
+	s       *Server
+	sess    *Session
+	blocked bool // the site was refused and the connection is closing (executor only)
 }
 
 func newConn(s *Server, ws *websocket.Conn, sess *Session) *conn {
-	c := &conn{s: s, ws: ws, sess: sess, inbox: make(chan frame, s.opt.MaxInFlight)}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c := &conn{s: s, sess: sess}
+	c.Conn = wsconn.New(ws, wsconn.Options{
+		MaxInFlight: s.opt.MaxInFlight, ReadLimit: s.opt.MaxMessageBytes,
+		PingEvery: s.opt.PingEvery, WriteTimeout: s.opt.WriteTimeout,
+		Name: s.opt.Name, Logger: s.log.With("origin", sess.origin),
+	}, c.execute)
 	return c
 }
 
-func (c *conn) run() {
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); c.execute() }()
-	go func() { defer wg.Done(); c.keepAlive() }()
-	defer func() {
-		c.cancel()
-		wg.Wait()
-	}()
-	for {
-		typ, data, err := c.ws.Read(c.ctx)
-		if err != nil {
-			switch {
-			case errors.Is(err, websocket.ErrMessageTooBig):
-				c.s.log.Warn(c.s.opt.Name+": closed a connection: message over the read limit", "origin", c.sess.origin, "limit", c.s.opt.MaxMessageBytes)
-			case websocket.CloseStatus(err) == websocket.StatusNormalClosure, websocket.CloseStatus(err) == websocket.StatusGoingAway:
-			default:
-				c.s.log.Debug(c.s.opt.Name+": connection ended", "origin", c.sess.origin, "err", err)
-			}
-			return
-		}
-		select {
-		case c.inbox <- frame{data: data, binary: typ != websocket.MessageText}:
-		case <-c.ctx.Done():
-			return
-		}
+// execute answers one message (on the executor); a refused site's reply is
+// the last one: the connection closes with 1008 after it.
+func (c *conn) execute(m wsconn.Message) {
+	defer m.Done()
+	if c.blocked {
+		return
+	}
+	out := c.handle(m)
+	if !out.Silent {
+		c.Send(out.Reply.Encode())
+	}
+	if out.Close {
+		c.blocked = true
+		c.CloseAfterQueued(websocket.StatusPolicyViolation, ErrBlocked)
 	}
 }
 
-// execute answers the messages in the order they were read.
-func (c *conn) execute() {
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case f := <-c.inbox:
-			out := c.handle(f)
-			if !out.Silent && !c.write(out.Reply.Encode()) {
-				return
-			}
-			if out.Close {
-				c.close(websocket.StatusPolicyViolation, ErrBlocked)
-				return
-			}
-		}
-	}
-}
-
-// handle decodes and answers one frame.
-func (c *conn) handle(f frame) Outcome {
-	if f.binary {
+// handle decodes and answers one message.
+func (c *conn) handle(f wsconn.Message) Outcome {
+	if f.Binary {
 		return Outcome{Reply: Reply{Err: "binary messages are not part of QZ Tray's protocol: send JSON text"}}
 	}
-	m, ok, err := Decode(f.data)
+	m, ok, err := Decode(f.Data)
 	if err != nil {
 		var de *DecodeError
 		uid := ""
@@ -107,52 +70,7 @@ func (c *conn) handle(f frame) Outcome {
 	if !ok { // "ping"
 		return Outcome{Silent: true}
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.s.opt.RequestTimeout)
+	ctx, cancel := context.WithTimeout(c.Context(), c.s.opt.RequestTimeout)
 	defer cancel()
 	return c.sess.Handle(ctx, m)
-}
-
-// write sends one message within WriteTimeout; false when the connection
-// is gone.
-func (c *conn) write(data []byte) bool {
-	ctx, cancel := context.WithTimeout(c.ctx, c.s.opt.WriteTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageText, data); err != nil {
-		if c.ctx.Err() == nil {
-			c.s.log.Debug(c.s.opt.Name+": write failed; closing", "origin", c.sess.origin, "err", err)
-		}
-		c.cancel()
-		return false
-	}
-	return true
-}
-
-// close closes the connection with code and reason (once).
-func (c *conn) close(code websocket.StatusCode, reason string) {
-	c.once.Do(func() {
-		go func() { // the close handshake waits for the peer; the reader sees its answer
-			_ = c.ws.Close(code, reason)
-			c.cancel()
-		}()
-	})
-}
-
-// keepAlive pings so dead peers (sleeping laptops, killed tabs) are noticed.
-func (c *conn) keepAlive() {
-	t := time.NewTicker(c.s.opt.PingEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(c.ctx, c.s.opt.PingEvery)
-			err := c.ws.Ping(ctx)
-			cancel()
-			if err != nil && c.ctx.Err() == nil {
-				c.close(websocket.StatusPolicyViolation, "no pong")
-				return
-			}
-		}
-	}
 }

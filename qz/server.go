@@ -30,12 +30,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/labelbridge/labelbridge/edge"
+	"github.com/labelbridge/labelbridge/internal/wsconn"
 )
 
 // Default ports: QZ Tray's first secure and insecure ports.
@@ -67,9 +67,7 @@ type Server struct {
 	edge *edge.Edge
 	h    *Handler
 
-	mu     sync.Mutex
-	conns  map[*conn]struct{}
-	closed bool
+	conns wsconn.Set[*conn]
 }
 
 // Gate decides on an Origin header (package sites is the real one).
@@ -84,24 +82,15 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 		opt.Name = "QZ Tray"
 	}
 	if opt.MaxMessageBytes <= 0 {
-		opt.MaxMessageBytes = 16 << 20
+		opt.MaxMessageBytes = wsconn.DefaultReadLimit
 	}
 	if opt.MaxJobBytes <= 0 {
 		opt.MaxJobBytes = 8 << 20
 	}
-	if opt.MaxInFlight <= 0 {
-		opt.MaxInFlight = 16
-	}
 	if opt.RequestTimeout <= 0 {
 		opt.RequestTimeout = 20 * time.Second
 	}
-	if opt.PingEvery <= 0 {
-		opt.PingEvery = 30 * time.Second
-	}
-	if opt.WriteTimeout <= 0 {
-		opt.WriteTimeout = 10 * time.Second
-	}
-	s := &Server{opt: opt, log: opt.Logger, conns: map[*conn]struct{}{}}
+	s := &Server{opt: opt, log: opt.Logger}
 	s.edge = edge.New(edge.Options{Port: opt.Port, Name: opt.Name + ": ", Gate: gate, Logger: opt.Logger})
 	s.h = &Handler{sp: sp, opt: opt, log: opt.Logger, allowed: func(origin, _ string) bool {
 		_, status := s.edge.OriginStatus(origin)
@@ -126,15 +115,8 @@ func (s *Server) ServeTLS(ls []net.Listener, cfg *tls.Config) { s.edge.ServeTLS(
 // Shutdown stops accepting, closes every connection (going away) and waits
 // for handlers until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closed = true
-	conns := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	for _, c := range conns {
-		c.close(websocket.StatusGoingAway, "Labelbridge is stopping")
+	for _, c := range s.conns.Shut() {
+		c.CloseWith(websocket.StatusGoingAway, "Labelbridge is stopping")
 	}
 	return s.edge.Shutdown(ctx)
 }
@@ -148,33 +130,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("Labelbridge: QZ Tray compatible WebSocket endpoint (connect with qz-tray.js)\n"))
 		return
 	}
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
+	if s.conns.Closed() {
 		edge.WriteRefusal(w, http.StatusServiceUnavailable, "unavailable", "Labelbridge is stopping")
 		return
 	}
 	p := edge.PeerOf(r)
 	// The edge checked Host and Origin (a refused origin is refused at the
-	// certificate step); coder/websocket's own Origin check would refuse
-	// every cross-origin page.
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	// certificate step).
+	ws, err := wsconn.Accept(w, r)
 	if err != nil {
 		s.log.Debug(s.opt.Name+": WebSocket handshake failed", "err", err)
 		return
 	}
 	defer ws.CloseNow()
-	ws.SetReadLimit(s.opt.MaxMessageBytes)
 	c := newConn(s, ws, &Session{h: s.h, origin: p.Origin, refusal: p.Refusal})
-	s.mu.Lock()
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-	}()
+	if !s.conns.Add(c) {
+		return // shut down meanwhile
+	}
+	defer s.conns.Remove(c)
 	s.log.Debug(s.opt.Name+": connection opened", "origin", p.Origin, "refusal", p.Refusal)
-	c.run()
+	c.Run()
 }

@@ -55,7 +55,7 @@ func (c *conn) dispatch(req *request, done func(any, error)) {
 		done(nil, newError(wire.CodeApplication, wire.ReasonNotAllowed, "method %q is only for the Labelbridge panel and CLI", req.Method))
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.srv.opt.RequestTimeout)
+	ctx, cancel := context.WithTimeout(c.Context(), c.srv.opt.RequestTimeout)
 	req.ctx = ctx
 	finish := func(result any, err error) {
 		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) &&

@@ -51,8 +51,7 @@ func (c *conn) subscribe(req *request) (any, error) {
 	topics := c.topicListLocked()
 	c.mu.Unlock()
 	if start {
-		c.wg.Add(1)
-		go c.forward(sub)
+		c.Go(func() { c.forward(sub) })
 	}
 	return wire.TopicsResult{Topics: topics}, nil
 }
@@ -96,16 +95,15 @@ func (c *conn) unsubscribe() {
 // forward sends subscribed events: printers to everyone, jobs to admins and
 // to the page that made them.
 func (c *conn) forward(sub *printing.Subscription) {
-	defer c.wg.Done()
 	for {
 		select {
-		case <-c.ctx.Done():
+		case <-c.Context().Done():
 			return
 		case e, ok := <-sub.C:
 			if !ok {
 				if sub.Dropped() {
 					c.srv.log.Warn("closing a connection that fell behind on events", "origin", c.peer.origin)
-					c.closeWith(websocket.StatusPolicyViolation, "too slow: fell behind on messages")
+					c.CloseWith(websocket.StatusPolicyViolation, "too slow: fell behind on messages")
 				}
 				return
 			}
@@ -133,5 +131,5 @@ func (c *conn) notify(n notification) {
 		c.srv.log.Error("encode event", "method", n.Method, "err", err)
 		return
 	}
-	c.send(data)
+	c.Send(data)
 }

@@ -148,9 +148,7 @@ func (c *conn) print(req *request, done func(any, error)) {
 	} else {
 		ch = c.srv.sp.SubmitContext(ctx, preq)
 	}
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
+	c.Go(func() {
 		select {
 		case r := <-ch:
 			if r.Err != nil {
@@ -162,7 +160,7 @@ func (c *conn) print(req *request, done func(any, error)) {
 			done(nil, newError(wire.CodeApplication, wire.ReasonUnavailable,
 				"the job was not confirmed stored within %s: send it again with the same idempotencyKey", c.srv.opt.RequestTimeout))
 		}
-	}()
+	})
 }
 
 // ownJob fetches a job the peer may see: admins see all, pages their own.

@@ -40,7 +40,7 @@ func (c *conn) reply(id json.RawMessage, method string, result any, err error) {
 	if id == nil && err == nil {
 		return
 	}
-	c.send(c.encodeReply(id, method, result, err))
+	c.Send(c.encodeReply(id, method, result, err))
 }
 
 // handleMessage runs one message: a request, a notification or a batch.
@@ -171,13 +171,11 @@ func (c *conn) handleBatch(data []byte, release func()) {
 		id, method := req.ID, req.Method
 		c.dispatch(&req, func(result any, err error) { b.set(c, i, id, method, result, err) })
 	}
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
+	c.Go(func() {
 		defer release()
 		select {
 		case <-b.done:
-		case <-c.ctx.Done():
+		case <-c.Context().Done():
 			return
 		}
 		out := make([]byte, 0, b.size+int64(len(b.parts))+2)
@@ -192,7 +190,7 @@ func (c *conn) handleBatch(data []byte, release func()) {
 			out = append(out, p...)
 		}
 		if len(out) > 1 { // all notifications: no reply
-			c.send(append(out, ']'))
+			c.Send(append(out, ']'))
 		}
-	}()
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/labelbridge/labelbridge/edge"
+	"github.com/labelbridge/labelbridge/internal/wsconn"
 	"github.com/labelbridge/labelbridge/printing"
 )
 
@@ -85,11 +86,11 @@ type Server struct {
 	log  *slog.Logger
 	edge *edge.Edge
 
+	conns wsconn.Set[*conn]
+
 	mu     sync.Mutex
-	conns  map[*conn]struct{}
 	admins []AdminMethod
 	extra  map[string]handler
-	closed bool
 
 	workers chan struct{} // the render pool: a token per render running
 	tlsPort atomic.Int32  // the wss port, named by /healthz (0: none)
@@ -105,13 +106,7 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opt.MaxMessageBytes == 0 {
-		opt.MaxMessageBytes = 16 << 20
-	}
-	if opt.PingEvery == 0 {
-		opt.PingEvery = 30 * time.Second
-	}
-	if opt.WriteTimeout == 0 {
-		opt.WriteTimeout = 10 * time.Second
+		opt.MaxMessageBytes = wsconn.DefaultReadLimit
 	}
 	if opt.EventBuffer == 0 {
 		opt.EventBuffer = 8192
@@ -132,7 +127,7 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opt.MaxInFlight <= 0 {
-		opt.MaxInFlight = 16
+		opt.MaxInFlight = wsconn.DefaultMaxInFlight
 	}
 	s := &Server{
 		sp: sp, opt: opt, log: opt.Logger,
@@ -140,7 +135,7 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 			Port: opt.Port, Gate: gate, Token: opt.Token, Sessions: opt.Sessions, Logger: opt.Logger,
 			ReadHeaderTimeout: opt.ReadHeaderTimeout, BodyTimeout: opt.BodyTimeout, MaxBodyBytes: opt.MaxBodyBytes,
 		}),
-		conns: map[*conn]struct{}{}, extra: map[string]handler{},
+		extra:   map[string]handler{},
 		workers: make(chan struct{}, opt.Workers),
 	}
 	s.edge.Handle("/ws", edge.Socket, http.HandlerFunc(s.serveWS))
@@ -179,18 +174,12 @@ func (s *Server) Notify(topic, method string, params any) {
 		s.log.Error("encode event", "method", method, "err", err)
 		return
 	}
-	s.mu.Lock()
-	conns := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	for _, c := range conns {
+	for _, c := range s.conns.List() {
 		c.mu.Lock()
 		want := c.peer.admin && c.topics[topic]
 		c.mu.Unlock()
 		if want {
-			c.send(data)
+			c.Send(data)
 		}
 	}
 }
@@ -204,15 +193,8 @@ func (s *Server) Serve(ls []net.Listener) { s.edge.Serve(ls) }
 // Shutdown stops accepting, closes every WebSocket (going away) and waits
 // for handlers until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closed = true
-	conns := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	for _, c := range conns {
-		c.closeWith(websocket.StatusGoingAway, "agent is stopping")
+	for _, c := range s.conns.Shut() {
+		c.CloseWith(websocket.StatusGoingAway, "agent is stopping")
 	}
 	return s.edge.Shutdown(ctx)
 }
@@ -249,34 +231,24 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	ep := edge.PeerOf(r)
 	p := peer{origin: ep.Origin, admin: ep.Admin}
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
+	if s.conns.Closed() {
 		edge.WriteRefusal(w, http.StatusServiceUnavailable, printing.ErrReasonUnavailable, "agent is stopping")
 		return
 	}
-	// The edge checked Host and Origin; coder/websocket's own check would
-	// refuse the allowed cross-origin pages. The panel asks for the admin
+	// The edge checked Host and Origin. The panel asks for the admin
 	// subprotocol (with its session secret beside it): it is named in the
 	// answer, the secret never is. Whether the connection is admin is
 	// hello's "admin".
-	wc, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled,
-		Subprotocols: []string{edge.AdminProtocol}})
+	wc, err := wsconn.Accept(w, r, edge.AdminProtocol)
 	if err != nil {
 		s.log.Debug("WebSocket handshake failed", "err", err)
 		return
 	}
 	defer wc.CloseNow()
-	wc.SetReadLimit(s.opt.MaxMessageBytes)
 	c := newConn(s, wc, p)
-	s.mu.Lock()
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-	}()
+	if !s.conns.Add(c) {
+		return // shut down meanwhile
+	}
+	defer s.conns.Remove(c)
 	c.run()
 }
