@@ -63,13 +63,15 @@ func paletteColour(f *Face, i uint16) color.Color {
 	return color.NRGBA{R: c.Red, G: c.Green, B: c.Blue, A: c.Alpha}
 }
 
-// drawLayers paints COLR layers at dot on the colour canvas.
+// drawLayers paints COLR layers at dot on the colour canvas, at most
+// colrMaxNodes of them (a font's layer count is not trusted).
 func (d *glyphDrawer) drawLayers(f *Face, layers tables.PaintColrLayersResolved, scale fixed.Int26_6, dot fixed.Point26_6) {
-	for _, l := range layers {
+	for _, l := range layers[:min(len(layers), colrMaxNodes)] {
 		dr, ok := d.rasterise(f, gtfont.GID(l.GlyphID), scale, dot)
 		if !ok || dr.Empty() {
 			continue
 		}
+		d.work += int64(dr.Dx()) * int64(dr.Dy())
 		d.colourCanvas()
 		src := image.NewUniform(paletteColour(f, l.PaletteIndex))
 		draw.DrawMask(d.colour, dr, src, image.Point{}, &d.mask, image.Point{}, draw.Over)

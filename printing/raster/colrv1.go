@@ -36,9 +36,10 @@ import (
 // colrMaxDepth, more than colrMaxNodes paints or more than
 // colrWorkFactor times the glyph's area in pixel work. A glyph larger
 // than colrMaxArea pixels is painted at a lower resolution and scaled up.
-// This work is bounded per glyph but not charged to the label's meter
-// (glyphDrawer.draw has none), whose estimate counts a colour glyph at 8
-// times its area (measureTextStyle).
+// The work done (glyphDrawer.work) is also charged to the label's meter
+// as each glyph is drawn (textLayout.draw): the text's estimate counts a
+// colour glyph at 8 times its area, and a font decides how often it
+// paints over it.
 
 // The limits leave room for Noto Color Emoji's COLRv1 glyphs (4,107 in
 // Google's web build): at most 6,707 paints (a flag), 179 units of work
@@ -432,7 +433,9 @@ func (d *glyphDrawer) drawColrV1(f *Face, id gtfont.GID, scale fixed.Int26_6, do
 	p := &colrPainter{colrWalk: colrWalk{colr: f.gt.COLR}, f: f, buf: &d.buf, w: w, h: h,
 		limit: colrWorkFactor*int64(w)*int64(h) + 1<<16}
 	dst := p.surface()
-	if err := p.paintGlyphRoot(uint16(id), root, base, dst); err != nil {
+	err = p.paintGlyphRoot(uint16(id), root, base, dst)
+	d.work += p.work
+	if err != nil {
 		return true, fmt.Errorf("glyph %d: %w", id, err)
 	}
 	img := dst.rgba()

@@ -1,15 +1,18 @@
 package raster
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"image"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 
 	gtfont "github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/font/opentype/tables"
+	"github.com/labelbridge/labelbridge/printing"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -662,5 +665,35 @@ func TestCOLRv1Large(t *testing.T) {
 		if got := luma(d, c.x, c.y); math.Abs(got-c.want) > c.tol {
 			t.Errorf("%s (%d, %d): luma %.3f, want %.2f ± %.2f", c.name, c.x, c.y, got, c.want, c.tol)
 		}
+	}
+}
+
+// TestColourPaintingChargedToTheLabel: the pixel work a colour font's
+// paints do is charged to the label's meter as the glyphs are drawn, so a
+// line of overpainting glyphs (U+2B1E: 255 full layers, each refused only
+// after 256× its area) goes over a budget that the same number of simple
+// gradient glyphs (U+2B50) stays within.
+func TestColourPaintingChargedToTheLabel(t *testing.T) {
+	t.Parallel()
+	fs := NewFontSet(colrV1TestFont(t), nil)
+	simple, err := measureText(strings.Repeat("\u2B50", 12), 60, fs, "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := 4 * simple.cost()
+	if _, err := simple.draw(newMeter(context.Background(), limit), "elements[0]: text"); err != nil {
+		t.Fatalf("gradient glyphs within 4× their estimate: %v", err)
+	}
+	heavy, err := measureText(strings.Repeat("\u2B1E", 12), 60, fs, "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heavy.cost() > limit {
+		t.Fatalf("estimates differ: heavy %d > limit %d (the test needs the same estimate)", heavy.cost(), limit)
+	}
+	_, err = heavy.draw(newMeter(context.Background(), limit), "elements[0]: text")
+	var pe *printing.Error
+	if !errors.As(err, &pe) || pe.Code != printing.ErrReasonTooComplex || !strings.Contains(err.Error(), "elements[0]") {
+		t.Fatalf("overpainting glyphs: %v, want too_complex naming the element", err)
 	}
 }

@@ -27,6 +27,17 @@ type glyphDrawer struct {
 	buf    sfnt.Buffer
 	rast   vector.Rasterizer
 	mask   image.Alpha
+	// work is the pixel work of colour glyph paints (COLR layers and
+	// graphs) not yet charged to the label's meter: a font decides how
+	// often it paints over a glyph, which the text's estimate cannot see.
+	work int64
+}
+
+// takeWork returns the colour painting work done since the last call.
+func (d *glyphDrawer) takeWork() int64 {
+	n := d.work
+	d.work = 0
+	return n
 }
 
 // glyphBounds returns the ink bounds of glyph id of f at scale (26.6,

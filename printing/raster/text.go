@@ -173,6 +173,9 @@ func (tl *textLayout) draw(m *meter, what string) (*Bitmap, error) {
 			}
 			for _, g := range run.glyphs {
 				d.draw(run.face, g.id, run.scale, fixed.Point26_6{X: fixed.I(o.X) + g.x, Y: base + g.y})
+				if err := m.tick(what, d.takeWork()); err != nil {
+					return nil, err // a colour font painting far more than estimated
+				}
 			}
 		}
 	}
