@@ -95,6 +95,7 @@ type Edge struct {
 
 	mu       sync.Mutex
 	srvs     []*http.Server
+	ls       []net.Listener  // the servers' listeners, closed by Shutdown
 	tlsHosts map[string]bool // Host headers of the TLS listeners (ServeTLS)
 	tlsPort  int
 }
@@ -223,6 +224,7 @@ func (e *Edge) Serve(ls []net.Listener) {
 		srv := &http.Server{Handler: e, ReadHeaderTimeout: e.opt.ReadHeaderTimeout, IdleTimeout: 2 * time.Minute,
 			ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelDebug)}
 		e.srvs = append(e.srvs, srv)
+		e.ls = append(e.ls, l)
 		go func() {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				e.log.Error(e.opt.Name+"HTTP server stopped", "addr", l.Addr(), "err", err)
@@ -257,14 +259,19 @@ func (e *Edge) ServeTLS(ls []net.Listener, cfg *tls.Config) {
 // Long-lived connections (WebSockets) must be closed by their owner.
 func (e *Edge) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
-	srvs := e.srvs
-	e.srvs = nil
+	srvs, ls := e.srvs, e.ls
+	e.srvs, e.ls = nil, nil
 	e.mu.Unlock()
 	var first error
 	for _, srv := range srvs {
 		if err := srv.Shutdown(ctx); err != nil && first == nil {
 			first = fmt.Errorf("shut down %s: %w", srv.Addr, err)
 		}
+	}
+	// A server whose goroutine has not reached Serve yet does not know its
+	// listener: close them all here, so the ports are free on return.
+	for _, l := range ls {
+		_ = l.Close()
 	}
 	return first
 }

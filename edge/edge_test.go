@@ -3,6 +3,7 @@ package edge
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -292,5 +293,29 @@ func TestServeOnLoopback(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + p + "/health"); err == nil {
 		t.Fatal("still serving after Shutdown")
+	}
+}
+
+// TestShutdownFreesThePorts: the ports are free when Shutdown returns,
+// even when it comes right after Serve, before the servers' goroutines
+// have reached their listeners (the panel turns Browser Print off and on
+// again on the same port).
+func TestShutdownFreesThePorts(t *testing.T) {
+	for i := range 50 {
+		ls, err := Listen(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ls[0].Addr().String()
+		e := New(Options{Port: ls[0].Addr().(*net.TCPAddr).Port})
+		e.Serve(ls)
+		if err := e.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		l, err := net.Listen("tcp4", addr)
+		if err != nil {
+			t.Fatalf("try %d: %s still bound after Shutdown: %v", i, addr, err)
+		}
+		l.Close()
 	}
 }
