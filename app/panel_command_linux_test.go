@@ -9,6 +9,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // TestPanelCommand: `labelbridge panel` asks the running agent (with the
@@ -39,7 +40,7 @@ func TestPanelCommand(t *testing.T) {
 		t.Fatalf("the opened link's code does not log in: %d", status)
 	}
 
-	free := freePortForTest(t)
+	free := porttest.Free(t)
 	err := runPanel([]string{"--print-url", "--port", strconv.Itoa(free)})
 	if err == nil || !strings.Contains(err.Error(), "no Labelbridge agent is running") {
 		t.Fatalf("with no agent: %v", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 	"github.com/labelbridge/labelbridge/wire"
 )
 
@@ -89,7 +90,7 @@ func TestPanelForPeople(t *testing.T) {
 	a, _ := startTestAgent(t, config.Config{
 		// Shown on the Sites tab (QZ Tray, with its ports) and the Printers
 		// tab (fleet: a broker that refuses, so its card shows the error).
-		QZTray: config.QZTray{Enabled: true, Port: freePortForTest(t), SecurePort: freePortForTest(t)},
+		QZTray: config.QZTray{Enabled: true, Port: porttest.Free(t), SecurePort: porttest.Free(t)},
 		Fleet:  config.Fleet{Broker: "mqtt://" + deadAddr(t), Station: "packing-station-01"},
 		NetworkPrinters: []config.NetworkPrinter{
 			{Name: "Shelf", Address: dead, Language: "zpl"},

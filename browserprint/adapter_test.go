@@ -10,19 +10,9 @@ import (
 	"testing"
 
 	"github.com/labelbridge/labelbridge/internal/ports"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 	"github.com/labelbridge/labelbridge/wire"
 )
-
-// freePort is a loopback port nothing listens on (closed again).
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // TestCompatOnOff: the endpoint starts on a port another program holds
 // (an error that names the fix, not a crash), is tried again at once by
@@ -38,7 +28,7 @@ func TestCompatOnOff(t *testing.T) {
 	book := ports.NewBook()
 	changed := make(chan struct{}, 16)
 	book.OnChange(func() { changed <- struct{}{} })
-	c := NewCompat(nil, nil, nil, CompatOptions{Enabled: true, Port: port, TLSPort: freePort(t), Ports: book, TLSErr: errors.New("no local CA")})
+	c := NewCompat(nil, nil, nil, CompatOptions{Enabled: true, Port: port, TLSPort: porttest.Free(t), Ports: book, TLSErr: errors.New("no local CA")})
 	ctx, cancel := context.WithCancel(t.Context())
 	ran := make(chan struct{})
 	go func() { defer close(ran); c.Run(ctx) }()
@@ -71,7 +61,7 @@ func TestCompatOnOff(t *testing.T) {
 	if b := book.List(); len(b) != 2 || !b[0].Listening || b[1].Name != bookTLSName || b[1].Error != "no local CA" {
 		t.Fatalf("port book while listening: %+v", b)
 	}
-	other := freePort(t)
+	other := porttest.Free(t)
 	if s := set(`{"enabled": true, "port": ` + strconv.Itoa(other) + `}`); !s.Listening || s.Port != other {
 		t.Fatalf("moved to port %d: %+v", other, s)
 	}

@@ -11,20 +11,10 @@ import (
 	"testing"
 
 	"github.com/labelbridge/labelbridge/internal/ports"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 	"github.com/labelbridge/labelbridge/qz"
 	"github.com/labelbridge/labelbridge/wire"
 )
-
-// freePort is a loopback port nothing listens on (closed again).
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // TestCompatOnOff: QZ Tray compatibility with its ws:// port taken and,
 // for one case, no certificate for wss:// says both in qzTray.get and the
@@ -46,7 +36,7 @@ func TestCompatOnOff(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer hog.Close()
-			port, securePort := hog.Addr().(*net.TCPAddr).Port, freePort(t)
+			port, securePort := hog.Addr().(*net.TCPAddr).Port, porttest.Free(t)
 			book := ports.NewBook()
 			changed := make(chan struct{}, 16)
 			book.OnChange(func() { changed <- struct{}{} })

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 var binary string
@@ -37,16 +37,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // env is one isolated Labelbridge home and port.
 type env struct {
 	t    testing.TB
@@ -55,7 +45,7 @@ type env struct {
 }
 
 func newEnv(t testing.TB) *env {
-	return &env{t: t, home: t.TempDir(), port: freePort(t)}
+	return &env{t: t, home: t.TempDir(), port: porttest.Free(t)}
 }
 
 func (e *env) environ(extra ...string) []string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labelbridge/labelbridge/client"
 	"github.com/labelbridge/labelbridge/config"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 func TestDebContents(t *testing.T) {
@@ -107,7 +108,7 @@ func TestDebInstallServeUninstall(t *testing.T) {
 
 	// The installed agent serves and takes a WebSocket handshake with the token.
 	home := t.TempDir()
-	port := freePort(t)
+	port := porttest.Free(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "serve", "--port", fmt.Sprint(port))

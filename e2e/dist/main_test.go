@@ -137,17 +137,6 @@ func runErr(name string, args ...string) (string, error) {
 	return string(out), err
 }
 
-// freePort finds a free loopback port.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // waitHealthz polls /healthz until it answers with the version or the
 // deadline passes; alive reports whether the process is still there.
 func waitHealthz(t *testing.T, port int, version string, timeout time.Duration, alive func() error) {

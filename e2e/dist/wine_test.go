@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 func TestWineExe(t *testing.T) {
@@ -22,7 +24,7 @@ func TestWineExe(t *testing.T) {
 
 	// serve under wine, handshake from Linux over loopback.
 	home := t.TempDir()
-	port := freePort(t)
+	port := porttest.Free(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "wine", exe, "serve", "--port", strconv.Itoa(port))
@@ -63,7 +65,7 @@ func TestWineNSIS(t *testing.T) {
 	user := userDir(t, prefix)
 	instDir := filepath.Join(user, "AppData", "Local", "Programs", "Labelbridge")
 	const runKey = `HKCU\Software\Microsoft\Windows\CurrentVersion\Run`
-	port := freePort(t)
+	port := porttest.Free(t)
 	// Inherited by the app the installer starts. Wine has no desktop here, and
 	// under wine a tray whose message loop never gets a desktop was seen to
 	// stall the agent's sockets now and then, so the app runs headless

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // TestServedSDKIsBuiltFromSource type-checks sdk/src and fails when
@@ -46,7 +48,7 @@ func TestSDKUnitTests(t *testing.T) {
 
 func TestSDKFilesAreServedWithTypesAndCORS(t *testing.T) {
 	const allowed = "https://wms.example.com"
-	port := freePort(t)
+	port := porttest.Free(t)
 	startAgent(t, t.TempDir(), port, nil, allowed)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	get := func(method, path string, hdr ...string) (*http.Response, string) {

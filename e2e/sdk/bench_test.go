@@ -5,6 +5,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // benchPage measures in the page: bench(n, window) prints n raw jobs to the
@@ -37,7 +39,7 @@ window.bench = (n, windowSize) => new Promise((resolve, reject) => {
 // the virtual printer (durable store with fsync, as shipped), and the
 // print() → done latency. Run it with scripts/bench-sdk.sh.
 func BenchmarkSDKPrint(b *testing.B) {
-	port := freePort(b)
+	port := porttest.Free(b)
 	site := newPages(b)
 	startAgent(b, b.TempDir(), port, nil, site.origin)
 	br := newBrowser(b)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // zebraPage calls the Browser Print API the way Zebra's SDK does: XHR with
@@ -46,8 +47,8 @@ type device struct {
 // waits until it answers.
 func startWithBrowserPrint(t *testing.T, allowed ...string) (*agentProc, int) {
 	t.Helper()
-	bpPort := freePort(t)
-	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{"browserPrint": map[string]any{"enabled": true, "port": bpPort, "tlsPort": -1, "approvalWait": "0s"}}, allowed...)
+	bpPort := porttest.Free(t)
+	ag := startAgent(t, t.TempDir(), porttest.Free(t), agentConfig{"browserPrint": map[string]any{"enabled": true, "port": bpPort, "tlsPort": -1, "approvalWait": "0s"}}, allowed...)
 	waitListening(t, bpPort, true)
 	return ag, bpPort
 }
@@ -228,7 +229,7 @@ func TestBrowserPrintSwitch(t *testing.T) {
 		t.Fatalf("after turning it off: %+v", s)
 	}
 	waitListening(t, bpPort, false)
-	other := freePort(t)
+	other := porttest.Free(t)
 	if s := call("browserPrint.set", map[string]any{"enabled": true, "port": other}); !s.Enabled || !s.Listening || s.Port != other {
 		t.Fatalf("after turning it on at %d: %+v", other, s)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // sdkBuildDeps returns the folder whose node_modules holds the esbuild and
@@ -99,7 +101,7 @@ func TestSDKInstallsWithNpmBundlesAndPrints(t *testing.T) {
 		t.Fatalf("npm pack left %v in %s, want one labelbridge-sdk-*.tgz", tarballs, packDir)
 	}
 
-	port := freePort(t)
+	port := porttest.Free(t)
 	site := newPages(t)
 	ag := startAgent(t, t.TempDir(), port, nil, site.origin)
 	b := newBrowser(t)

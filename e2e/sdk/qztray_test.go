@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // qzTrayFiles make up the npm project of the unmodified qz-tray client;
@@ -216,8 +217,8 @@ func TestQZTrayPage(t *testing.T) {
 	httpSite := newQZSite(t, qzJS, false)
 	httpsSite := newQZSite(t, qzJS, true)
 	refused := newQZSite(t, qzJS, false)
-	wsPort, wssPort := freePort(t), freePort(t)
-	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{"qzTray": map[string]any{"enabled": true, "port": wsPort, "securePort": wssPort}},
+	wsPort, wssPort := porttest.Free(t), porttest.Free(t)
+	ag := startAgent(t, t.TempDir(), porttest.Free(t), agentConfig{"qzTray": map[string]any{"enabled": true, "port": wsPort, "securePort": wssPort}},
 		httpSite.origin, httpsSite.origin)
 	waitPort(t, wsPort)
 	waitPort(t, wssPort)
@@ -290,7 +291,7 @@ func TestQZTrayPortClash(t *testing.T) {
 	}
 	defer held.Close()
 	wsPort := held.Addr().(*net.TCPAddr).Port
-	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{"qzTray": map[string]any{"enabled": true, "port": wsPort, "securePort": -1}})
+	ag := startAgent(t, t.TempDir(), porttest.Free(t), agentConfig{"qzTray": map[string]any{"enabled": true, "port": wsPort, "securePort": -1}})
 	self := filepath.Base(os.Args[0])
 	logLine := fmt.Sprintf(`port %d is in use by \"%s\"`, wsPort, self) // portowner quotes the name; the log escapes it
 	deadline := time.Now().Add(20 * time.Second)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // zpl is a raw job whose bytes the virtual printer must store unchanged.
@@ -37,7 +38,7 @@ type job struct {
 }
 
 func TestPageOnAnotherOriginListsPrintersAndPrints(t *testing.T) {
-	port := freePort(t)
+	port := porttest.Free(t)
 	site := newPages(t)
 	url := site.set("/print.html", modulePage(port))
 	ag := startAgent(t, t.TempDir(), port, nil, site.origin)
@@ -101,7 +102,7 @@ func TestPageOnAnotherOriginListsPrintersAndPrints(t *testing.T) {
 func TestReconnectPrintsEachJobOnce(t *testing.T) {
 	const unacked, atKill, whileDown = 40, 10, 10
 	const total = unacked + atKill + whileDown
-	port := freePort(t)
+	port := porttest.Free(t)
 	home := t.TempDir()
 	site := newPages(t)
 	ag := startAgent(t, home, port, nil, site.origin)
@@ -225,7 +226,7 @@ func waitStored(tb testing.TB, ag *agentProc, n int) {
 }
 
 func TestRefusedOriginGetsAClearErrorAndNothingPrints(t *testing.T) {
-	port := freePort(t)
+	port := porttest.Free(t)
 	allowed := newPages(t)
 	refused := newPages(t)
 	ag := startAgent(t, t.TempDir(), port, nil, allowed.origin)
@@ -271,7 +272,7 @@ func TestRefusedOriginGetsAClearErrorAndNothingPrints(t *testing.T) {
 	}
 
 	// Nothing listens on another port: agent not running, with the install hint.
-	f = connectErr(fmt.Sprintf(`{ ports: [%d], installUrl: "https://it.example.com/labelbridge" }`, freePort(t)))
+	f = connectErr(fmt.Sprintf(`{ ports: [%d], installUrl: "https://it.example.com/labelbridge" }`, porttest.Free(t)))
 	if f.Reason != "agent_not_running" || !strings.Contains(f.Message, "https://it.example.com/labelbridge") {
 		t.Errorf("no agent: got %+v, want agent_not_running naming the install URL", f)
 	}
@@ -282,7 +283,7 @@ func TestRefusedOriginGetsAClearErrorAndNothingPrints(t *testing.T) {
 }
 
 func TestDemoPagePrintsBothLabels(t *testing.T) {
-	port := freePort(t)
+	port := porttest.Free(t)
 	site := newPages(t)
 	agentOrigin := fmt.Sprintf("http://127.0.0.1:%d", port)
 	ag := startAgent(t, t.TempDir(), port, nil, site.origin, agentOrigin)

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // httpsPages serves test pages, and the SDK's module, over https with the
@@ -94,8 +95,8 @@ func trustCLI(tb testing.TB, ag *agentProc, home string, args ...string) string 
 func TestHTTPSPagePrintsOverWSS(t *testing.T) {
 	home := nssHome(t)
 	site := newHTTPSPages(t)
-	tlsPort := freePort(t)
-	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{"tlsPort": tlsPort}, site.origin)
+	tlsPort := porttest.Free(t)
+	ag := startAgent(t, t.TempDir(), porttest.Free(t), agentConfig{"tlsPort": tlsPort}, site.origin)
 	url := site.origin + "/wss.html"
 	site.files["/wss.html"] = wssPage
 	opts := []chromedp.ExecAllocatorOption{chromedp.Env("HOME=" + home), chromedp.Flag("ignore-certificate-errors-spki-list", site.spki)}

@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/labelbridge/labelbridge/client"
+	"github.com/labelbridge/labelbridge/internal/porttest"
 )
 
 // installZebraHTTPS fetches the wrapper pinned by zebrahttps/lock.json with
@@ -163,9 +164,9 @@ func TestZebraHTTPSWrapperPrints(t *testing.T) {
 		}
 		p.files["/zebra.html"] = zebraWrapperPage
 	}
-	ag := startAgent(t, t.TempDir(), freePort(t), agentConfig{
+	ag := startAgent(t, t.TempDir(), porttest.Free(t), agentConfig{
 		"tlsPort":      -1,
-		"browserPrint": map[string]any{"enabled": true, "port": freePort(t), "tlsPort": zebraTLSPort, "approvalWait": "30s"},
+		"browserPrint": map[string]any{"enabled": true, "port": porttest.Free(t), "tlsPort": zebraTLSPort, "approvalWait": "30s"},
 	}, site.origin)
 	trustCLI(t, ag, home, "install")
 	waitHTTPS(t, ag, zebraTLSPort)
