@@ -25,22 +25,29 @@ func be(b []byte, vs ...int) []byte {
 	return b
 }
 
-// colrTestFont writes the test font with layer colour (r, g, b) and
-// returns its path.
-func colrTestFont(t *testing.T, r, g, b byte) string {
+// goRegularGlyphs returns a lookup of Go Regular's glyph ids (failing the
+// test for a character it lacks).
+func goRegularGlyphs(t testing.TB) func(rune) int {
 	t.Helper()
 	f, err := sfnt.Parse(goregular.TTF)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf sfnt.Buffer
-	gid := func(c rune) int {
+	return func(c rune) int {
 		x, err := f.GlyphIndex(&buf, c)
 		if err != nil || x == 0 {
 			t.Fatalf("no glyph for %q", c)
 		}
 		return int(x)
 	}
+}
+
+// colrTestFont writes the test font with layer colour (r, g, b) and
+// returns its path.
+func colrTestFont(t *testing.T, r, g, b byte) string {
+	t.Helper()
+	gid := goRegularGlyphs(t)
 	h, i := gid('H'), gid('I')
 	tabs := goRegularTables()
 	// cmap: one format 12 subtable (Windows, UCS-4), U+2B50 → 'H'.

@@ -13,7 +13,6 @@ import (
 	gtfont "github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/font/opentype/tables"
 	"github.com/labelbridge/labelbridge/printing"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 )
@@ -166,18 +165,7 @@ type colrV1Glyphs struct {
 
 func goGlyphs(t testing.TB) colrV1Glyphs {
 	t.Helper()
-	f, err := sfnt.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf sfnt.Buffer
-	gid := func(c rune) int {
-		x, err := f.GlyphIndex(&buf, c)
-		if err != nil || x == 0 {
-			t.Fatalf("no glyph for %q", c)
-		}
-		return int(x)
-	}
+	gid := goRegularGlyphs(t)
 	return colrV1Glyphs{square: gid('■'), bar: gid('I'), A: gid('A'), B: gid('B'), C: gid('C'), D: gid('D'),
 		E: gid('E'), F: gid('F'), G: gid('G'), H: gid('H'), K: gid('K'), L: gid('L'), M: gid('M'), N: gid('N'),
 		dot: gid('●'), O: gid('O'), P: gid('P'), Q: gid('Q'), R: gid('R')}
