@@ -25,6 +25,11 @@ func be(b []byte, vs ...int) []byte {
 	return b
 }
 
+// ownFontSet is the font set of text whose element names the font file
+// path, a test font outside the OS's font folders, which the configuration
+// must name for a label to use it.
+func ownFontSet(path string) *FontSet { return NewFontSet(path, []string{path}) }
+
 // goRegularGlyphs returns a lookup of Go Regular's glyph ids (failing the
 // test for a character it lacks).
 func goRegularGlyphs(t testing.TB) func(rune) int {
@@ -122,7 +127,7 @@ func writeFont(t testing.TB, tabs map[string][]byte, name string) string {
 func TestCOLRLayersGreyDithered(t *testing.T) {
 	t.Parallel()
 	ink := func(r, g, b byte) (int, *Bitmap) {
-		bm, _, err := RenderText("\u2B50", 60, NewFontSet(colrTestFont(t, r, g, b), nil), "text")
+		bm, _, err := RenderText("\u2B50", 60, ownFontSet(colrTestFont(t, r, g, b)), "text")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -271,7 +271,7 @@ func luma(d *glyphDrawer, x, y int) float64 {
 // prints dense on the left, sparse on the right, as dithered grey.
 func TestCOLRv1LinearGradient(t *testing.T) {
 	t.Parallel()
-	fs := NewFontSet(colrV1TestFont(t), nil)
+	fs := ownFontSet(colrV1TestFont(t))
 	bm, _, err := RenderText("\u2B50", 80, fs, "text")
 	if err != nil {
 		t.Fatal(err)
@@ -386,7 +386,7 @@ func TestCOLRv1Refused(t *testing.T) {
 			if d.colour != nil {
 				t.Error("a refused glyph painted the colour canvas")
 			}
-			bm, _, err := RenderText(string(c.r), 60, NewFontSet(f.Path, nil), "text")
+			bm, _, err := RenderText(string(c.r), 60, ownFontSet(f.Path), "text")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -663,7 +663,7 @@ func TestCOLRv1Large(t *testing.T) {
 // gradient glyphs (U+2B50) stays within.
 func TestColourPaintingChargedToTheLabel(t *testing.T) {
 	t.Parallel()
-	fs := NewFontSet(colrV1TestFont(t), nil)
+	fs := ownFontSet(colrV1TestFont(t))
 	simple, err := measureText(strings.Repeat("\u2B50", 12), 60, fs, "text")
 	if err != nil {
 		t.Fatal(err)

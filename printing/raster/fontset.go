@@ -31,11 +31,7 @@ type FontSet struct {
 func NewFontSet(elementFont string, fontPaths []string) *FontSet {
 	fs := &FontSet{}
 	if elementFont != "" && !strings.EqualFold(elementFont, label.FontPrinter) {
-		if isFontPath(elementFont) {
-			fs.sources = append(fs.sources, fontSource{path: elementFont})
-		} else {
-			fs.sources = append(fs.sources, resolveFamily(elementFont)...)
-		}
+		fs.sources = append(fs.sources, elementFontSources(elementFont, fontPaths)...)
 	}
 	for _, p := range fontPaths {
 		fs.sources = append(fs.sources, fontSource{path: p})
