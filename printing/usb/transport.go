@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/google/gousb"
 
@@ -17,48 +15,23 @@ import (
 )
 
 // transport prints to one plugged-in printer. A replugged printer gets a new
-// transport (its bus address changes).
+// transport (its bus address changes). Send, QueryStatus and Close are
+// usbid.Transport's; this type opens the device and classifies its errors.
 type transport struct {
+	*usbid.Transport[*session]
+
 	w    *watcher
 	key  devKey
 	ch   choice
 	lang string
 	id   string
-
-	mu     sync.Mutex // one operation on the device at a time
-	closed atomic.Bool
 }
 
-var (
-	_ printing.Transport     = (*transport)(nil)
-	_ printing.StatusQuerier = (*transport)(nil)
-	_ printing.Closer        = (*transport)(nil)
-)
-
-// Send writes a job: status check, bulk OUT in chunks, status check (see
-// usbid.SendJob). An unplugged printer holds the job ("disconnected").
-func (t *transport) Send(ctx context.Context, _ printing.Job, data []byte) error {
-	return t.with(ctx, func(ctx context.Context, s *session) error {
-		return usbid.SendJob(ctx, s, data, t.jobOptions(s))
-	})
-}
-
-// QueryStatus asks the printer for its status in its language (or its
-// printer-class port status).
-func (t *transport) QueryStatus(ctx context.Context) (printing.Status, error) {
-	var st printing.Status
-	err := t.with(ctx, func(ctx context.Context, s *session) error {
-		var err error
-		st, err = usbid.ReadStatus(ctx, s, t.jobOptions(s))
-		return err
-	})
-	return st, err
-}
-
-// Close marks the transport unusable (the printer was unplugged or replaced).
-func (t *transport) Close() error {
-	t.closed.Store(true)
-	return nil
+func newTransport(w *watcher, key devKey, ch choice, lang, id string) *transport {
+	t := &transport{w: w, key: key, ch: ch, lang: lang, id: id}
+	t.Transport = &usbid.Transport[*session]{Watcher: w, Open: t.open, Options: t.jobOptions,
+		Gone: fmt.Errorf("usb printer %s: %w", id, errGone)}
+	return t
 }
 
 func (t *transport) jobOptions(s *session) usbid.JobOptions {
@@ -73,29 +46,6 @@ func (t *transport) jobOptions(s *session) usbid.JobOptions {
 	}
 }
 
-// with opens and claims the printer, runs fn, and releases and closes it
-// (libusb then gives the interface back to usblp). ctx also ends when the
-// watcher stops.
-func (t *transport) with(ctx context.Context, fn func(context.Context, *session) error) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed.Load() || !t.w.Begin() {
-		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("usb printer %s: %w", t.id, errGone)}
-	}
-	defer t.w.End()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(t.w.Stopping(), cancel)
-	defer stop()
-
-	s, err := t.open()
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	return fn(ctx, s)
-}
-
 // session is one claimed interface: a usbid.Port over the bulk endpoints.
 type session struct {
 	t    *transport
@@ -106,10 +56,12 @@ type session struct {
 	in   *gousb.InEndpoint
 }
 
-func (t *transport) open() (*session, error) {
+// open opens and claims the printer for one operation; closing the session
+// releases and closes it (libusb then gives the interface back to usblp).
+func (t *transport) open() (*session, func(), error) {
 	dev, err := t.w.openDevice(t.key)
 	if err != nil {
-		return nil, t.classifyOpen("open", err)
+		return nil, nil, t.classifyOpen("open", err)
 	}
 	s := &session{t: t, dev: dev}
 	dev.ControlTimeout = t.w.opt.StatusTimeout
@@ -118,22 +70,22 @@ func (t *transport) open() (*session, error) {
 	}
 	if s.cfg, err = dev.Config(t.ch.cfg); err != nil {
 		s.close()
-		return nil, t.classifyOpen("set configuration", err)
+		return nil, nil, t.classifyOpen("set configuration", err)
 	}
 	if s.intf, err = s.cfg.Interface(t.ch.iface, t.ch.alt); err != nil {
 		s.close()
-		return nil, t.classifyOpen("claim interface", err)
+		return nil, nil, t.classifyOpen("claim interface", err)
 	}
 	if s.out, err = s.intf.OutEndpoint(t.ch.out); err != nil {
 		s.close()
-		return nil, fmt.Errorf("usb printer %s: %w: %w", t.id, err, printing.ErrPermanent)
+		return nil, nil, fmt.Errorf("usb printer %s: %w: %w", t.id, err, printing.ErrPermanent)
 	}
 	if t.ch.bidirectional() {
 		if s.in, err = s.intf.InEndpoint(t.ch.in); err != nil {
 			s.in = nil
 		}
 	}
-	return s, nil
+	return s, s.close, nil
 }
 
 func (s *session) close() {

@@ -275,7 +275,7 @@ func (w *watcher) identify(d *device, desc *gousb.DeviceDesc) {
 	if d.id == id && wasDenied == d.denied && d.tr != nil {
 		return // still denied: nothing new
 	}
-	tr := &transport{w: w, key: d.key, ch: ch, lang: lang, id: id}
+	tr := newTransport(w, d.key, ch, lang, id)
 	d.id, d.tr = id, tr
 	w.ids[id] = d.key
 	w.log.Info("usb: printer found", "printer", id, "name", name, "language", lang,
@@ -301,7 +301,7 @@ func (w *watcher) initialStatus(tr *transport) {
 			w.log.Debug("usb: initial status", "printer", tr.id, "err", err)
 			return
 		}
-		if !tr.closed.Load() {
+		if !tr.Closed() {
 			w.sink.SetStatus(tr.id, st)
 		}
 	}()

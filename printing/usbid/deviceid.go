@@ -12,9 +12,13 @@
 //     ParseZPLStatus, ParseTSPLStatus, ParseEPLStatus, ParseESCPOSStatus,
 //     ParsePortStatus);
 //   - the job delivery policy over any byte link (SendJob, QueryStatus):
-//     check the status, write in chunks with timeouts, check again.
+//     check the status, write in chunks with timeouts, check again;
+//   - the printing.Transport every backend builds on that (Transport): one
+//     operation at a time, each opening the printer, and a "disconnected"
+//     hold once it is closed or the backend's watcher stops.
 //
-// Nothing here does I/O by itself: backends hand in a Port.
+// Nothing here does I/O by itself: backends hand in a Port (and Transport
+// the func that opens one).
 package usbid
 
 import (

@@ -10,8 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -173,7 +171,7 @@ func (w *watcher) identify(n *node) {
 		p.ID += "@" + filepath.Base(path)
 	}
 	bidir := s.protocol != 1 // unknown: try; a silent printer costs a status timeout
-	tr := &transport{w: w, key: n.key, lang: p.Language, id: p.ID, bidir: bidir}
+	tr := newTransport(w, n.key, p.Language, p.ID, bidir)
 	if denied != nil {
 		p.Status = usbid.NewStatus(usbid.ReasonAccessDenied)
 		w.log.Error("usblp: no permission to open printer", "printer", p.ID, "err", denied)
@@ -189,7 +187,7 @@ func (w *watcher) identify(n *node) {
 			defer w.End()
 			ctx, cancel := context.WithTimeout(w.Stopping(), 2*w.opt.StatusTimeout)
 			defer cancel()
-			if st, err := tr.QueryStatus(ctx); err == nil && !tr.closed.Load() {
+			if st, err := tr.QueryStatus(ctx); err == nil && !tr.Closed() {
 				w.sink.SetStatus(tr.id, st)
 			}
 		}()
@@ -232,43 +230,23 @@ func control(f *os.File, fn func(fd uintptr)) error {
 	return rc.Control(fn)
 }
 
-// transport prints to one node.
+// transport prints to one node. Send, QueryStatus and Close are
+// usbid.Transport's; this type opens the node and classifies its errors.
 type transport struct {
+	*usbid.Transport[*port]
+
 	w     *watcher
 	key   nodeKey
 	lang  string
 	id    string
 	bidir bool
-
-	mu     sync.Mutex
-	closed atomic.Bool
 }
 
-var (
-	_ printing.Transport     = (*transport)(nil)
-	_ printing.StatusQuerier = (*transport)(nil)
-	_ printing.Closer        = (*transport)(nil)
-)
-
-func (t *transport) Send(ctx context.Context, _ printing.Job, data []byte) error {
-	return t.with(ctx, func(ctx context.Context, p *port) error {
-		return usbid.SendJob(ctx, p, data, t.jobOptions(p))
-	})
-}
-
-func (t *transport) QueryStatus(ctx context.Context) (printing.Status, error) {
-	var st printing.Status
-	err := t.with(ctx, func(ctx context.Context, p *port) error {
-		var err error
-		st, err = usbid.ReadStatus(ctx, p, t.jobOptions(p))
-		return err
-	})
-	return st, err
-}
-
-func (t *transport) Close() error {
-	t.closed.Store(true)
-	return nil
+func newTransport(w *watcher, key nodeKey, lang, id string, bidir bool) *transport {
+	t := &transport{w: w, key: key, lang: lang, id: id, bidir: bidir}
+	t.Transport = &usbid.Transport[*port]{Watcher: w, Open: t.open, Options: t.jobOptions,
+		Gone: fmt.Errorf("printer %s: node %s is gone", id, key.path)}
+	return t
 }
 
 func (t *transport) jobOptions(p *port) usbid.JobOptions {
@@ -279,28 +257,17 @@ func (t *transport) jobOptions(p *port) usbid.JobOptions {
 	}
 }
 
-func (t *transport) with(ctx context.Context, fn func(context.Context, *port) error) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed.Load() || !t.w.Begin() {
-		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("printer %s: node %s is gone", t.id, t.key.path)}
-	}
-	defer t.w.End()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(t.w.Stopping(), cancel)
-	defer stop()
-
+// open opens the node for one operation, unless it was removed or replaced.
+func (t *transport) open() (*port, func(), error) {
 	if t.gone() {
 		t.w.Nudge()
-		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("printer %s: node %s is gone", t.id, t.key.path)}
+		return nil, nil, &printing.HoldError{Why: printing.ReasonDisconnected, Err: t.Gone}
 	}
 	f, err := os.OpenFile(t.key.path, os.O_RDWR|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return t.classifyOpen(err)
+		return nil, nil, t.classifyOpen(err)
 	}
-	defer f.Close()
-	return fn(ctx, &port{f: f})
+	return &port{f: f}, func() { f.Close() }, nil
 }
 
 // gone reports whether the node was removed or replaced (a new printer).

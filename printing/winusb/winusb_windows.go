@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/windows"
@@ -164,7 +162,7 @@ func (w *watcher) identify(d *device) {
 	if other, ok := w.ids[p.ID]; ok && other != d.path {
 		p.ID += "@" + ip.instance
 	}
-	tr := &transport{w: w, path: d.path, lang: p.Language, id: p.ID}
+	tr := newTransport(w, d.path, p.Language, p.ID)
 	d.id = p.ID
 	w.ids[p.ID] = d.path
 	w.log.Info("winusb: printer found", "printer", p.ID, "name", p.Name, "language", p.Language, "path", d.path)
@@ -174,49 +172,30 @@ func (w *watcher) identify(d *device) {
 			defer w.End()
 			ctx, cancel := context.WithTimeout(w.Stopping(), 2*w.opt.StatusTimeout)
 			defer cancel()
-			if st, err := tr.QueryStatus(ctx); err == nil && !tr.closed.Load() {
+			if st, err := tr.QueryStatus(ctx); err == nil && !tr.Closed() {
 				w.sink.SetStatus(tr.id, st)
 			}
 		}()
 	}
 }
 
-// transport prints to one usbprint interface.
+// transport prints to one usbprint interface. Send, QueryStatus and Close
+// are usbid.Transport's; this type opens the interface and classifies its
+// errors.
 type transport struct {
+	*usbid.Transport[*session]
+
 	w    *watcher
 	path string
 	lang string
 	id   string
-
-	mu     sync.Mutex
-	closed atomic.Bool
 }
 
-var (
-	_ printing.Transport     = (*transport)(nil)
-	_ printing.StatusQuerier = (*transport)(nil)
-	_ printing.Closer        = (*transport)(nil)
-)
-
-func (t *transport) Send(ctx context.Context, _ printing.Job, data []byte) error {
-	return t.with(ctx, func(ctx context.Context, s *session) error {
-		return usbid.SendJob(ctx, s, data, t.jobOptions(s))
-	})
-}
-
-func (t *transport) QueryStatus(ctx context.Context) (printing.Status, error) {
-	var st printing.Status
-	err := t.with(ctx, func(ctx context.Context, s *session) error {
-		var err error
-		st, err = usbid.ReadStatus(ctx, s, t.jobOptions(s))
-		return err
-	})
-	return st, err
-}
-
-func (t *transport) Close() error {
-	t.closed.Store(true)
-	return nil
+func newTransport(w *watcher, path, lang, id string) *transport {
+	t := &transport{w: w, path: path, lang: lang, id: id}
+	t.Transport = &usbid.Transport[*session]{Watcher: w, Open: t.open, Options: t.jobOptions,
+		Gone: fmt.Errorf("printer %s is gone", id)}
+	return t
 }
 
 func (t *transport) jobOptions(s *session) usbid.JobOptions {
@@ -229,23 +208,13 @@ func (t *transport) jobOptions(s *session) usbid.JobOptions {
 	}
 }
 
-func (t *transport) with(ctx context.Context, fn func(context.Context, *session) error) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed.Load() || !t.w.Begin() {
-		return &printing.HoldError{Why: printing.ReasonDisconnected, Err: fmt.Errorf("printer %s is gone", t.id)}
-	}
-	defer t.w.End()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(t.w.Stopping(), cancel)
-	defer stop()
+// open opens the interface for one operation.
+func (t *transport) open() (*session, func(), error) {
 	s, err := openSession(t.path)
 	if err != nil {
-		return t.classifyOpen(err)
+		return nil, nil, t.classifyOpen(err)
 	}
-	defer s.close()
-	return fn(ctx, s)
+	return s, s.close, nil
 }
 
 func (t *transport) classifyOpen(err error) error {
