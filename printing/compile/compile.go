@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 
 	"github.com/labelbridge/labelbridge/printing"
 	"github.com/labelbridge/labelbridge/printing/batch"
@@ -29,7 +31,8 @@ type Compiler struct {
 func New(fonts []string) *Compiler { return &Compiler{fonts: fonts} }
 
 // Compile turns a label into the printer's language at the printer's dpi.
-func (c *Compiler) Compile(ctx context.Context, raw json.RawMessage, p printing.Printer, copies int) (printing.Compiled, error) {
+func (c *Compiler) Compile(ctx context.Context, raw json.RawMessage, p printing.Printer, copies int) (_ printing.Compiled, err error) {
+	defer recoverAs(&err, "drawing a label")
 	l, err := label.Parse(raw)
 	if err != nil {
 		return printing.Compiled{}, err
@@ -47,7 +50,8 @@ func (c *Compiler) Compile(ctx context.Context, raw json.RawMessage, p printing.
 
 // PreviewLabel draws a label as a PNG (dpi 0: the label's own), or a
 // stored document job's pages (dpi 0: the dpi it printed at).
-func (c *Compiler) PreviewLabel(ctx context.Context, raw json.RawMessage, dpi int) ([]byte, error) {
+func (c *Compiler) PreviewLabel(ctx context.Context, raw json.RawMessage, dpi int) (_ []byte, err error) {
+	defer recoverAs(&err, "drawing a preview")
 	if d, ok := asDocumentSource(raw); ok {
 		png, _, err := previewDocument(ctx, d.Document, cmp.Or(dpi, d.DPI), d.MaxWidth, d.Size)
 		return png, err
@@ -76,6 +80,20 @@ func (c *Compiler) PreviewJob(st SourceStore) func(context.Context, printing.Job
 	}
 }
 
+// recoverAs turns a panic while a label, batch or document is compiled or
+// drawn into that call's error (*err): a bug in a decoder or in our drawing,
+// hit by one label, fails that label and does not stop the agent (a job
+// stored before the panic would stop it again at every start). The stack
+// goes to the log for the bug report.
+func recoverAs(err *error, what string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	slog.Error("panic while "+what+": a bug, please report it with this log", "panic", r, "stack", string(debug.Stack()))
+	*err = fmt.Errorf("%s failed: internal error (%v); the agent's log has the details", what, r)
+}
+
 // maxTitle is the job title's limit (as the spooler checks it).
 const maxTitle = 256
 
@@ -88,7 +106,8 @@ func printerMedia(p printing.Printer) media.Settings {
 }
 
 // CompileBatch prints one design for many rows (printing.BatchCompiler).
-func (c *Compiler) CompileBatch(ctx context.Context, b printing.Batch) (printing.Compiled, error) {
+func (c *Compiler) CompileBatch(ctx context.Context, b printing.Batch) (_ printing.Compiled, err error) {
+	defer recoverAs(&err, "drawing a batch")
 	counters := make([]batch.Counter, len(b.Counters))
 	for i, k := range b.Counters {
 		counters[i] = batch.Counter(k)
@@ -124,7 +143,8 @@ func (c *Compiler) CompileBatch(ctx context.Context, b printing.Batch) (printing
 // CheckTemplate checks a design before templates.save stores it: it must
 // decode as a label; values are checked when it prints, once its
 // placeholders are filled, or now when it has none.
-func (c *Compiler) CheckTemplate(raw json.RawMessage) error {
+func (c *Compiler) CheckTemplate(raw json.RawMessage) (err error) {
+	defer recoverAs(&err, "checking a template")
 	l, err := label.ParseTemplate(raw)
 	if err != nil {
 		return err

@@ -63,7 +63,8 @@ func asDocumentSource(src []byte) (documentSource, bool) {
 
 // CompileDocument renders a document at the printer's dpi into its
 // language, one label per page (printing.DocumentCompiler).
-func (c *Compiler) CompileDocument(ctx context.Context, raw json.RawMessage, p printing.Printer, copies int) (printing.Compiled, error) {
+func (c *Compiler) CompileDocument(ctx context.Context, raw json.RawMessage, p printing.Printer, copies int) (_ printing.Compiled, err error) {
+	defer recoverAs(&err, "drawing a document")
 	d, err := document.Parse(raw)
 	if err != nil {
 		return printing.Compiled{}, err
@@ -91,7 +92,8 @@ func (c *Compiler) CompileDocument(ctx context.Context, raw json.RawMessage, p p
 
 // PreviewDocument draws a document's pages as one PNG (dpi 0: 203), for
 // labels.preview.
-func (c *Compiler) PreviewDocument(ctx context.Context, raw json.RawMessage, dpi int) ([]byte, int, error) {
+func (c *Compiler) PreviewDocument(ctx context.Context, raw json.RawMessage, dpi int) (_ []byte, _ int, err error) {
+	defer recoverAs(&err, "drawing a document preview")
 	return previewDocument(ctx, raw, dpi, 0, nil)
 }
 
