@@ -183,10 +183,7 @@ func wrapParagraph(rs []rune, adv []fixed.Int26_6, width fixed.Int26_6, mode str
 			case lastBreak > start:
 				end = lastBreak
 			default:
-				end = i
-				for end > start+1 && (strings.ContainsRune(noLineStart, rs[end]) || continuesCluster(rs[end]) || rs[end-1] == 0x200D) {
-					end--
-				}
+				end = charBreak(rs, start, i)
 			}
 			break
 		}
@@ -201,6 +198,33 @@ func wrapParagraph(rs []rune, adv []fixed.Int26_6, width fixed.Int26_6, mode str
 		out = []boxLine{{last: true}}
 	}
 	return out
+}
+
+// charBreak returns where a line that overflows at rune i (> start) breaks
+// between characters: at i, moved back past closing punctuation, marks and
+// joiners (a cluster is never split) and, where the line allows, out of a
+// Thai or Lao syllable; at start+1 when nothing else fits.
+func charBreak(rs []rune, start, i int) int {
+	for _, syllables := range []bool{true, false} {
+		for end := i; end > start+1; end-- {
+			a, b := rs[end-1], rs[end]
+			if !strings.ContainsRune(noLineStart, b) && !continuesCluster(b) && a != 0x200D &&
+				(!syllables || !inSyllable(a, b)) {
+				return end
+			}
+		}
+	}
+	return start + 1
+}
+
+// inSyllable reports whether a break between a and b would split a Thai or
+// Lao syllable where the cluster rule does not see it: after a vowel
+// written before its consonant (เ แ โ ใ ไ, Lao ເ–ໄ) or before a vowel
+// written after it (ะ า ำ ๅ, Lao ະ າ ຳ). These are letters, not marks.
+func inSyllable(a, b rune) bool {
+	return (a >= 0x0E40 && a <= 0x0E44) || (a >= 0x0EC0 && a <= 0x0EC4) ||
+		b == 0x0E30 || b == 0x0E32 || b == 0x0E33 || b == 0x0E45 ||
+		b == 0x0EB0 || b == 0x0EB2 || b == 0x0EB3
 }
 
 // boxPlan is one try at laying a text box out at a cap height.

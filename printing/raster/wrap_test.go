@@ -13,7 +13,8 @@ import (
 // after hyphens, between CJK ideographs, never before closing
 // punctuation) and keeps Korean words whole; a word longer than the line
 // is broken inside; char mode breaks anywhere but before closing
-// punctuation. Every rune is one unit wide here.
+// punctuation; Thai breaks between syllables where the line allows. Every
+// rune is one unit wide here.
 func TestWrapParagraph(t *testing.T) {
 	tests := []struct {
 		name, text string
@@ -29,6 +30,9 @@ func TestWrapParagraph(t *testing.T) {
 		{"Chinese breaks between ideographs", "中文标签打印机测试。完成", 5, label.WrapWord, []string{"中文标签打", "印机测试。", "完成"}},
 		{"word longer than the line", "ABCDEFGHIJKLMNOP QR", 8, label.WrapWord, []string{"ABCDEFGH", "IJKLMNOP", "QR"}},
 		{"char mode keeps punctuation with its word", "ABC DEF, GHI", 7, label.WrapChar, []string{"ABC DE", "F, GHI"}},
+		// เกาะแก้ว: the syllables เกาะ and แก้ว; a break after เ or before า/ะ would split one.
+		{"Thai breaks between syllables", "เกาะแก้วเกาะ", 6, label.WrapWord, []string{"เกาะ", "แก้ว", "เกาะ"}},
+		{"Thai syllable longer than the line is split", "เกาะ", 2, label.WrapChar, []string{"เก", "าะ"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
