@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -57,7 +58,9 @@ func (m Message) Done() { m.done() }
 //     frames are answered; it stops reading only while MaxInFlight messages
 //     are unanswered (back-pressure instead of an unbounded queue).
 //   - the executor calls the handler with one message at a time, in the
-//     order they came.
+//     order they came. A handler that panics (a bug) has the panic logged
+//     and its connection closed with 1011; the agent and the other
+//     connections go on. So have goroutines started with Go.
 //   - the writer is the only goroutine that writes messages: everything Send
 //     queues leaves in the order it was queued. A peer whose queue is full
 //     has fallen behind and gets a clean 1008 close after the message being
@@ -143,6 +146,7 @@ func (c *Conn) Go(f func()) {
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
+		defer c.recoverPanic()
 		f()
 	}()
 }
@@ -193,8 +197,33 @@ func (c *Conn) execute() {
 		case <-c.ctx.Done():
 			return
 		case m := <-c.inbox:
-			c.handle(m)
+			if !c.handleSafely(m) {
+				return
+			}
 		}
+	}
+}
+
+// handleSafely calls the handler; a panic in it (a bug) is logged with its
+// stack and closes this connection with 1011, so one request cannot stop
+// the agent and every other page's connection with it.
+func (c *Conn) handleSafely(m Message) (ok bool) {
+	defer func() {
+		if !ok {
+			m.Done()
+		}
+	}()
+	defer c.recoverPanic()
+	c.handle(m)
+	return true
+}
+
+// recoverPanic, deferred, turns a panic into a log line with its stack and
+// a 1011 close of this connection.
+func (c *Conn) recoverPanic() {
+	if r := recover(); r != nil {
+		c.log.Error(c.opt.Name+"a request panicked: a bug, please report it with this log", "panic", r, "stack", string(debug.Stack()))
+		c.CloseWith(websocket.StatusInternalError, "internal error")
 	}
 }
 

@@ -469,3 +469,29 @@ func TestSet(t *testing.T) {
 		t.Fatal("Add after Shut accepted")
 	}
 }
+
+// A handler that panics (a bug) closes its own connection with 1011 and
+// nothing else: the server and other connections go on.
+func TestHandlerPanicClosesOnlyItsConnection(t *testing.T) {
+	t.Parallel()
+	ts := newServer(t, wsconn.Options{}, func(c *wsconn.Conn, m wsconn.Message) {
+		if string(m.Data) == "bug" {
+			var p *wsconn.Message
+			_ = p.Data // nil pointer dereference
+		}
+		echo(c, m)
+	}, nil)
+	bad, good := dial(t, ts.url), dial(t, ts.url)
+	write(t, bad, "bug")
+	_, _, err := bad.Read(ctx(t))
+	closeOf(t, err, websocket.StatusInternalError, "internal error")
+	write(t, good, "still here")
+	if _, data, err := good.Read(ctx(t)); err != nil || string(data) != "still here" {
+		t.Fatalf("the other connection: %q, %v", data, err)
+	}
+	again := dial(t, ts.url)
+	write(t, again, "new")
+	if _, data, err := again.Read(ctx(t)); err != nil || string(data) != "new" {
+		t.Fatalf("a new connection: %q, %v", data, err)
+	}
+}
