@@ -3,6 +3,8 @@ package printing
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"time"
 )
 
@@ -132,11 +134,26 @@ func (s *Spooler) send(t Transport, j Job, data []byte) error {
 	timeout := s.opt.SendTimeout + time.Duration(len(data)/s.opt.MinSendRate)*time.Second
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
-	err := t.Send(ctx, j, data)
+	err := s.sendSafely(ctx, t, j, data)
 	if err != nil && ctx.Err() == context.DeadlineExceeded && s.ctx.Err() == nil {
 		return &HoldError{Why: ReasonTimeout, Err: err}
 	}
 	return err
+}
+
+// sendSafely is t.Send; a panic in the transport (a bug) fails the job
+// instead of stopping the agent, which would find the job "sending" at its
+// next start and stop again. The job is not retried: it would panic again,
+// and part of it may have printed (retrying is the user's call).
+func (s *Spooler) sendSafely(ctx context.Context, t Transport, j Job, data []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("a printer transport panicked: a bug, please report it with this log",
+				"printer", j.Printer, "job", j.ID, "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: internal error in the printer's connection (%v); the agent's log has the details", ErrPermanent, r)
+		}
+	}()
+	return t.Send(ctx, j, data)
 }
 
 // afterSend applies a send's outcome to the queue and returns the jobs to

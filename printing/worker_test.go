@@ -2,6 +2,7 @@ package printing_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,29 @@ func TestPermanentErrorFails(t *testing.T) {
 	got := h.waitJob(j.ID, printing.JobFailed)
 	if got.Reason != printing.ReasonSendFailed || got.Detail == "" {
 		t.Fatalf("failed job = %+v", got)
+	}
+}
+
+// TestTransportPanicFailsTheJob: a transport that panics (a bug) fails its
+// job with send_failed, once, and the spooler goes on printing.
+func TestTransportPanicFailsTheJob(t *testing.T) {
+	h := newHarness(t, printing.Options{})
+	rec := &recorder{}
+	h.attach("p1", &recorder{fail: func(int) error { panic("transport bug") }})
+	h.attach("p2", rec)
+	req := raw("x")
+	req.Printer = "p1"
+	j := h.submit(req).Job
+	got := h.waitJob(j.ID, printing.JobFailed)
+	if got.Reason != printing.ReasonSendFailed || !strings.Contains(got.Detail, "transport bug") || got.Attempts != 1 {
+		t.Fatalf("failed job = %+v, want send_failed naming the panic after one attempt", got)
+	}
+	req = raw("after")
+	req.Printer = "p2"
+	next := h.submit(req).Job
+	h.waitJob(next.ID, printing.JobDone)
+	if sent := rec.sent(); len(sent) != 1 || string(sent[0]) != "after" {
+		t.Fatalf("the other printer printed %q", sent)
 	}
 }
 
