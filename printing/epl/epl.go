@@ -169,18 +169,11 @@ func barcode(it *raster.Item, x, y int) string {
 	return withHRI(it, cmd)
 }
 
-// withHRI appends a 1D barcode's line and guard bars as GW ("" when they
-// cannot be drawn: the whole barcode is then a bitmap).
+// withHRI appends a 1D barcode's line and guard bars as GW.
 func withHRI(it *raster.Item, cmd string) string {
-	hri, at, err := it.HRIBitmap()
-	if err != nil {
-		return ""
-	}
-	if hri != nil {
-		var b bytes.Buffer
-		p := it.Bounds.Min.Add(at)
-		writeGW(&b, p.X, p.Y, hri)
-		cmd += "\n" + strings.TrimSuffix(b.String(), "\n")
-	}
-	return cmd
+	return it.WithHRI(cmd, "\n", func(x, y int, b *raster.Bitmap) string {
+		var out bytes.Buffer
+		writeGW(&out, x, y, b)
+		return strings.TrimSuffix(out.String(), "\n")
+	})
 }

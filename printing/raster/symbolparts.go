@@ -248,6 +248,22 @@ func (it *Item) drawParts(b *Bitmap, bars bool) error {
 	return nil
 }
 
+// WithHRI returns cmd, a printer's own command for a 1D barcode's bars,
+// followed by sep and draw's command for the rest (HRIBitmap: its
+// human-readable line and guard bars, at x, y on the label), or "" when
+// that cannot be drawn (the whole barcode is then a bitmap).
+func (it *Item) WithHRI(cmd, sep string, draw func(x, y int, b *Bitmap) string) string {
+	hri, at, err := it.HRIBitmap()
+	switch {
+	case err != nil:
+		return ""
+	case hri == nil:
+		return cmd
+	}
+	p := it.Bounds.Min.Add(at)
+	return cmd + sep + draw(p.X, p.Y, hri)
+}
+
 // HRIBitmap returns what of a 1D barcode the printer does not draw — its
 // human-readable line and long guard bars — as one bitmap (rotation
 // applied) and where it goes relative to Bounds.Min; nil when there is

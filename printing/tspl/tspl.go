@@ -161,18 +161,11 @@ func barcode(it *raster.Item, x, y int) string {
 	return withHRI(it, cmd)
 }
 
-// withHRI appends a 1D barcode's line and guard bars as a BITMAP ("" when
-// they cannot be drawn: the whole barcode is then a bitmap).
+// withHRI appends a 1D barcode's line and guard bars as a BITMAP.
 func withHRI(it *raster.Item, cmd string) string {
-	hri, at, err := it.HRIBitmap()
-	if err != nil {
-		return ""
-	}
-	if hri != nil {
-		var b bytes.Buffer
-		p := it.Bounds.Min.Add(at)
-		writeBitmap(&b, p.X, p.Y, hri)
-		cmd += "\r\n" + strings.TrimSuffix(b.String(), "\r\n")
-	}
-	return cmd
+	return it.WithHRI(cmd, "\r\n", func(x, y int, b *raster.Bitmap) string {
+		var out bytes.Buffer
+		writeBitmap(&out, x, y, b)
+		return strings.TrimSuffix(out.String(), "\r\n")
+	})
 }

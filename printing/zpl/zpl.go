@@ -210,16 +210,9 @@ func barcode(it *raster.Item, x, y int) string {
 	return withHRI(it, cmd)
 }
 
-// withHRI appends a 1D barcode's line and guard bars as a ^GF ("" when
-// they cannot be drawn: the whole barcode is then a bitmap).
+// withHRI appends a 1D barcode's line and guard bars as a ^GF.
 func withHRI(it *raster.Item, cmd string) string {
-	hri, at, err := it.HRIBitmap()
-	if err != nil {
-		return ""
-	}
-	if hri != nil {
-		p := it.Bounds.Min.Add(at)
-		cmd += fmt.Sprintf("\n^FO%d,%d%s^FS", p.X, p.Y, GF(hri))
-	}
-	return cmd
+	return it.WithHRI(cmd, "\n", func(x, y int, b *raster.Bitmap) string {
+		return fmt.Sprintf("^FO%d,%d%s^FS", x, y, GF(b))
+	})
 }
