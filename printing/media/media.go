@@ -199,31 +199,15 @@ func (s Settings) validateLabelSize(bad func(name, format string, args ...any) e
 // label's settings over its printer's). A gap or mark height that no longer
 // matches the merged media type is dropped.
 func Merge(base, over Settings) Settings {
-	out := base
-	if over.Darkness != nil {
-		out.Darkness = over.Darkness
-	}
-	if over.Speed != nil {
-		out.Speed = over.Speed
-	}
-	if over.Media != "" {
-		out.Media = over.Media
-	}
-	if over.Gap != nil {
-		out.Gap = over.Gap
-	}
-	if over.MarkHeight != nil {
-		out.MarkHeight = over.MarkHeight
-	}
-	if over.Method != "" {
-		out.Method = over.Method
-	}
-	if over.Offset != nil {
-		out.Offset = over.Offset
-	}
-	if over.PrintWidth != nil {
-		out.PrintWidth = over.PrintWidth
-	}
+	out := base // a field Merge does not name stays the base's
+	out.Darkness = cmp.Or(over.Darkness, base.Darkness)
+	out.Speed = cmp.Or(over.Speed, base.Speed)
+	out.Media = cmp.Or(over.Media, base.Media)
+	out.Gap = cmp.Or(over.Gap, base.Gap)
+	out.MarkHeight = cmp.Or(over.MarkHeight, base.MarkHeight)
+	out.Method = cmp.Or(over.Method, base.Method)
+	out.Offset = cmp.Or(over.Offset, base.Offset)
+	out.PrintWidth = cmp.Or(over.PrintWidth, base.PrintWidth)
 	if over.LabelWidth != nil || over.LabelHeight != nil { // the size and its unit go together
 		out.LabelWidth, out.LabelHeight, out.Unit = over.LabelWidth, over.LabelHeight, over.Unit
 	}
