@@ -1,6 +1,7 @@
 package document
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -162,23 +163,20 @@ func (p *Params) Check() error {
 	if !oneOf(p.Format, Formats) {
 		return invalid("document.format: must be one of %s, got %q", strings.Join(Formats, ", "), p.Format)
 	}
-	if p.Fit == "" {
-		p.Fit = FitContain
-	}
-	if !oneOf(p.Fit, Fits) {
-		return invalid("document.fit: must be one of %s, got %q", strings.Join(Fits, ", "), p.Fit)
-	}
-	if p.Crop == "" {
-		p.Crop = CropNone
-	}
-	if !oneOf(p.Crop, Crops) {
-		return invalid("document.crop: must be one of %s, got %q", strings.Join(Crops, ", "), p.Crop)
-	}
-	if p.Dither == "" {
-		p.Dither = DitherThreshold
-	}
-	if !oneOf(p.Dither, Dithers) {
-		return invalid("document.dither: must be one of %s, got %q", strings.Join(Dithers, ", "), p.Dither)
+	for _, f := range []struct {
+		v       *string
+		name    string
+		def     string
+		allowed []string
+	}{
+		{&p.Fit, "fit", FitContain, Fits},
+		{&p.Crop, "crop", CropNone, Crops},
+		{&p.Dither, "dither", DitherThreshold, Dithers},
+	} {
+		*f.v = cmp.Or(*f.v, f.def)
+		if !oneOf(*f.v, f.allowed) {
+			return invalid("document.%s: must be one of %s, got %q", f.name, strings.Join(f.allowed, ", "), *f.v)
+		}
 	}
 	if p.Threshold != nil && (*p.Threshold < 0 || *p.Threshold > 255) {
 		return invalid("document.threshold: must be 0 to 255, got %d", *p.Threshold)
