@@ -132,13 +132,6 @@ func (o *outbox) takeDropped() int {
 	return d
 }
 
-// len is the number of items waiting.
-func (o *outbox) len() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return len(o.order)
-}
-
 func encode(v any) []byte {
 	if b, ok := v.([]byte); ok {
 		return b

@@ -101,9 +101,6 @@ func New(sp Spooler, gate Gate, opt Options) *Server {
 	return s
 }
 
-// ServeHTTP serves a request through the edge (Host, Origin).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.edge.ServeHTTP(w, r) }
-
 // Serve serves ws:// on the listeners (edge.Listen(Options.Port)) until
 // Shutdown. It returns at once.
 func (s *Server) Serve(ls []net.Listener) { s.edge.Serve(ls) }

@@ -7,7 +7,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -103,11 +102,4 @@ func who() string {
 func Fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return hex.EncodeToString(sum[:])
-}
-
-// SHA1 is a certificate's SHA-1 thumbprint (how Windows and macOS name a
-// certificate in their stores), lower-case hex.
-func SHA1(c *x509.Certificate) []byte {
-	sum := sha1.Sum(c.Raw)
-	return sum[:]
 }

@@ -104,9 +104,6 @@ func Start(t TB, opt Options) *Broker {
 // URL is the broker's mqtts:// address.
 func (b *Broker) URL() string { return fmt.Sprintf("mqtts://127.0.0.1:%d", b.Port) }
 
-// Dir is the folder holding the broker's files.
-func (b *Broker) Dir() string { return b.dir }
-
 // Start starts Mosquitto (again, after Stop) on the same port and
 // persistence folder, and returns once it listens.
 func (b *Broker) Start() {
@@ -194,12 +191,6 @@ func (b *Broker) PID() int {
 		return 0
 	}
 	return b.cmd.Process.Pid
-}
-
-// Log is what the broker logged so far.
-func (b *Broker) Log() string {
-	data, _ := os.ReadFile(filepath.Join(b.dir, "mosquitto.log"))
-	return string(data)
 }
 
 // Client is a client certificate's files.

@@ -177,13 +177,6 @@ func (b *fbox) add(x, y float64) {
 	b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x), max(b.y1, y)
 }
 
-func (b *fbox) union(o fbox) {
-	if o.ok {
-		b.add(o.x0, o.y0)
-		b.add(o.x1, o.y1)
-	}
-}
-
 // addRect adds the corners of rectangle (x0, y0)–(x1, y1) mapped by t.
 func (b *fbox) addRect(t affine, x0, y0, x1, y1 float64) {
 	for _, p := range [4][2]float64{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {

@@ -75,13 +75,6 @@ func orientation(rot int) string {
 	return "N"
 }
 
-func yn(b bool) string {
-	if b {
-		return "Y"
-	}
-	return "N"
-}
-
 // fieldData returns "^FD<data>^FS", with ^FH hex escapes when the data holds
 // ZPL's command prefixes (^ ~) or control characters.
 func fieldData(s string) string {
